@@ -1,0 +1,10 @@
+import { buildProgram } from './program.js';
+import { exitCodeOf, toKanaryError } from '../common/index.js';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  const e = toKanaryError(err);
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exitCode = exitCodeOf(e.code);
+}

@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   ALREADY_EXISTS: 409,
   /** Optimistic concurrency: the object changed since it was read. HTTP 409. */
   CONFLICT: 409,
+  /** A watch asked to resume from a version the store no longer keeps; list again and watch from there. HTTP 410. */
+  GONE: 410,
   /** The feature is declared by Argo but Kanary does not run it yet. HTTP 422. */
   NOT_SUPPORTED: 422,
   /** A metric provider could not be reached or answered with an error. HTTP 502. */

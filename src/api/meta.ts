@@ -40,3 +40,7 @@ export interface KubeObject {
 
 /** The namespace an object without one lives in, as in Kubernetes. */
 export const DEFAULT_NAMESPACE = 'default';
+
+/** The same schemas under the `...Schema` naming the rest of `src/api` uses. */
+export const ObjectMetaSchema = ObjectMeta;
+export const OwnerReferenceSchema = OwnerReference;

@@ -1,5 +1,9 @@
 import { Command } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
+import { loadCommand } from './commands/load.js';
+import { evaluateCommand } from './commands/evaluate.js';
+import { lintCommand } from './commands/lint.js';
+import { crdsCommand } from './commands/crds.js';
 
 /**
  * The composition root of the CLI: every verb registers itself here, one `addCommand` per verb folder.
@@ -13,6 +17,10 @@ export function buildProgram(): Command {
       // Help and version exit 0; usage errors exit 2.
       process.exit(err.exitCode === 0 ? 0 : 2);
     });
+  program.addCommand(loadCommand());
+  program.addCommand(evaluateCommand());
+  program.addCommand(lintCommand());
+  program.addCommand(crdsCommand());
   return program;
 }
 

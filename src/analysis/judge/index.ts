@@ -1,0 +1,24 @@
+/**
+ * The statistical judge: anytime-valid canary-vs-stable tests for error rates and latency (docs/judge.md),
+ * plus a seeded traffic simulator for benchmarks. Everything here is pure.
+ */
+export { DEFAULT_JUDGE_CONFIG, resolveJudgeConfig } from './config.js';
+export type { JudgeConfig, JudgeConfigInput, LatencyConfig } from './config.js';
+export { evaluateJudge, initJudgeState, stepJudge, updateJudge } from './judge.js';
+export type {
+  ArmObservation,
+  JudgeBatch,
+  JudgeCounts,
+  JudgeEstimates,
+  JudgeEvidence,
+  JudgeState,
+  JudgeStateParams,
+  JudgeUpdate,
+  JudgeVerdict,
+} from './judge.js';
+export { batchFromTotals } from './totals.js';
+export type { ArmTotals, JudgeTotals } from './totals.js';
+export { mulberry32, sampleBinomial, sampleNormal, samplePoisson } from './prng.js';
+export type { Random } from './prng.js';
+export { sampleLatency, simulateSecond, simulateTraffic, weightAt } from './simulate.js';
+export type { ArmBehaviour, LatencyDistribution, SimulatedSecond, TrafficScenario, WeightStep } from './simulate.js';

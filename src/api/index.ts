@@ -1,0 +1,20 @@
+/**
+ * The resource model: zod schemas (named `...Schema`) with their inferred types (bare names), durations,
+ * defaults, validation and YAML loading for the Argo Rollouts kinds and the core kinds Kanary uses.
+ */
+export * from './meta.js';
+export * from './common.js';
+export * from './duration.js';
+export * from './core.js';
+export * from './analysis.js';
+export * from './rollout.js';
+export * from './defaults.js';
+export * from './issues.js';
+export * from './labels.js';
+export * from './validate.js';
+export * from './kinds.js';
+export * from './source.js';
+export * from './load.js';
+export * from './lint.js';
+export { findUnknownFields } from './unknown-fields.js';
+export { crdsYaml, generateCrds, openApiSchemaFor } from './crds.js';

@@ -1,0 +1,399 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { resolveContainerProgram } from '../images/index.js';
+import type { ImageMap } from '../images/index.js';
+import { expandVariables, resolveContainerEnv, type SecretLookup } from './env.js';
+import type { Container, ContainerState, ContainerStatus, Pod, Probe } from './pod-types.js';
+import { implicitProbe, runProbe } from './probe.js';
+import { exitCodeForSignal, isSameProcess, processStartTime, signalGroup } from './process.js';
+import type { ContainerRecord } from './records.js';
+import { nextBackoff, rfc3339, type SupervisorTiming } from './timing.js';
+
+/** What a container runner needs from its pod and supervisor. */
+export interface ContainerHost {
+  readonly podName: string;
+  readonly podIP: string;
+  /** The latest pod object (labels may have changed since the start; a restart reads them afresh, as kubelet does). */
+  pod(): Pod;
+  logFile(container: string): string;
+  readonly images: ImageMap;
+  readonly secrets: SecretLookup | undefined;
+  readonly nodeName: string;
+  readonly baseEnv: Readonly<Record<string, string>>;
+  readonly workingDir: string;
+  readonly timing: SupervisorTiming;
+  now(): number;
+  /** Called after every state change: the pod recomputes its status, persists its record and reports. */
+  changed(): void;
+}
+
+interface RunningProcess {
+  pid: number;
+  pgid: number;
+  startTime: string;
+  startedAt: number;
+  command: string[];
+  /** Present when we spawned it; absent for a re-adopted process (then liveness is polled). */
+  child: ChildProcess | undefined;
+}
+
+type Terminated = NonNullable<ContainerState['terminated']>;
+
+/**
+ * One container as one detached process group: start, readiness probing, restart with backoff, staged stop.
+ * States follow kubelet's: waiting (ContainerCreating, CrashLoopBackOff, config errors), running, terminated.
+ */
+export class ContainerRunner {
+  private mode: 'active' | 'stopping' | 'detached' = 'active';
+  private proc: RunningProcess | undefined;
+  private waiting: { reason: string; message?: string } | undefined = { reason: 'ContainerCreating' };
+  private terminated: Terminated | undefined;
+  private lastTerminated: Terminated | undefined;
+  private ready = false;
+  private everStarted = false;
+  private restartCount = 0;
+  private backoffMs: number | undefined;
+  private successes = 0;
+  private failures = 0;
+  private run = 0;
+  private env: Record<string, string> = {};
+  private cwd: string | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private exitWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly host: ContainerHost,
+    readonly spec: Container,
+  ) {}
+
+  /** Resolves the program and environment and spawns it; a config problem leaves the container waiting and retried. */
+  async start(): Promise<void> {
+    if (!this.canStart()) return;
+    const resolution = resolveContainerProgram(this.spec, this.host.images);
+    if (!resolution.ok) return this.waitOnConfig(resolution.reason, resolution.message);
+    const { program } = resolution;
+    const env = await resolveContainerEnv(this.host.pod(), this.spec, {
+      podIP: this.host.podIP,
+      nodeName: this.host.nodeName,
+      baseEnv: this.host.baseEnv,
+      imageEnv: program.imageEnv,
+      secrets: this.host.secrets,
+    });
+    if (!this.canStart()) return; // stopped, or started by another path, while the env resolved
+    if (!env.ok) return this.waitOnConfig('CreateContainerConfigError', env.message);
+    const file = expandVariables(program.file, env.env);
+    const args = program.args.map((arg) => expandVariables(arg, env.env));
+    this.env = env.env;
+    this.cwd = program.workingDir ?? this.host.workingDir;
+    if (this.everStarted) this.restartCount++;
+    this.everStarted = true;
+    await this.spawnProcess(file, args);
+  }
+
+  private async spawnProcess(file: string, args: string[]): Promise<void> {
+    const logFile = this.host.logFile(this.spec.name);
+    mkdirSync(dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'a');
+    let child: ChildProcess;
+    try {
+      child = spawn(file, args, { detached: true, stdio: ['ignore', fd, fd], env: this.env, cwd: this.cwd });
+    } finally {
+      closeSync(fd);
+    }
+    const startedAt = this.host.now();
+    const pid = child.pid;
+    if (pid === undefined) {
+      const err = await new Promise<Error>((resolve) => child.once('error', resolve));
+      return this.onExit(undefined, { exitCode: 128, reason: 'StartError', message: err.message, startedAt });
+    }
+    child.unref();
+    const run = ++this.run;
+    this.proc = {
+      pid,
+      pgid: pid,
+      startTime: processStartTime(pid) ?? '',
+      startedAt,
+      command: [file, ...args],
+      child,
+    };
+    child.once('exit', (code, signal) => {
+      const exitCode = code ?? (signal === null ? 255 : exitCodeForSignal(signal));
+      this.onExit(run, { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt });
+    });
+    this.enterRunning(run, false);
+  }
+
+  /**
+   * Takes over a process a previous supervisor started. When it is no longer alive (or its pid now belongs to
+   * another process) the container counts as crashed while unsupervised and restarts with backoff.
+   */
+  adopt(record: ContainerRecord, prior: ContainerStatus | undefined): void {
+    this.restartCount = Math.max(record.restartCount, prior?.restartCount ?? 0);
+    this.everStarted = true;
+    this.lastTerminated = prior?.lastState.terminated;
+    const startedAt = Date.parse(record.startedAt);
+    if (!isSameProcess(record.pid, record.startTime)) {
+      this.onExit(undefined, {
+        exitCode: 255,
+        reason: 'Unknown',
+        message: 'the process ended while no supervisor was watching it; its exit code is unknown',
+        startedAt: Number.isNaN(startedAt) ? this.host.now() : startedAt,
+      });
+      return;
+    }
+    const run = ++this.run;
+    this.proc = {
+      pid: record.pid,
+      pgid: record.pgid,
+      startTime: record.startTime,
+      startedAt: Number.isNaN(startedAt) ? this.host.now() : startedAt,
+      command: record.command,
+      child: undefined,
+    };
+    this.ready = prior?.ready === true;
+    this.enterRunning(run, true);
+    this.pollLiveness(run);
+  }
+
+  /** Carries a container's history over from the pod's last reported status (it was not running at adoption). */
+  restore(prior: ContainerStatus | undefined): void {
+    if (prior === undefined) return;
+    this.restartCount = prior.restartCount;
+    this.lastTerminated = prior.lastState.terminated ?? prior.state.terminated;
+    this.everStarted = prior.restartCount > 0 || prior.lastState.terminated !== undefined;
+  }
+
+  private enterRunning(run: number, adopted: boolean): void {
+    this.waiting = undefined;
+    this.terminated = undefined;
+    if (!adopted) this.ready = false;
+    const probe = this.spec.readinessProbe ?? implicitProbe(this.spec.ports);
+    this.successes = this.ready ? (probe?.successThreshold ?? 1) : 0;
+    this.failures = 0;
+    if (probe === undefined) this.ready = true;
+    else this.startProbing(run, probe);
+    this.host.changed();
+  }
+
+  private startProbing(run: number, probe: Probe): void {
+    const explicit = this.spec.readinessProbe !== undefined;
+    const period = explicit ? (probe.periodSeconds ?? 10) * 1000 : this.host.timing.portProbePeriodMs;
+    const timeout = (probe.timeoutSeconds ?? 1) * 1000;
+    const successThreshold = probe.successThreshold ?? 1;
+    const failureThreshold = probe.failureThreshold ?? 3;
+    const sinceStart = this.host.now() - (this.proc?.startedAt ?? 0);
+    const initialDelay = Math.max(0, (probe.initialDelaySeconds ?? 0) * 1000 - sinceStart);
+    const tick = async (): Promise<void> => {
+      if (!this.isCurrent(run) || this.mode !== 'active') return;
+      const result = await runProbe(probe, this.probeTarget(), timeout);
+      if (!this.isCurrent(run) || !this.isActive()) return; // the process or the runner moved on meanwhile
+      if (result.ok) {
+        this.failures = 0;
+        this.successes++;
+        if (!this.ready && this.successes >= successThreshold) this.setReady(true);
+      } else {
+        this.successes = 0;
+        this.failures++;
+        if (this.ready && this.failures >= failureThreshold) this.setReady(false);
+      }
+      this.after(period, tick);
+    };
+    this.after(initialDelay, tick);
+  }
+
+  private probeTarget(): Parameters<typeof runProbe>[1] {
+    return { podIP: this.host.podIP, ports: this.spec.ports ?? [], env: this.env, cwd: this.cwd };
+  }
+
+  private setReady(ready: boolean): void {
+    this.ready = ready;
+    this.host.changed();
+  }
+
+  private pollLiveness(run: number): void {
+    const check = (): void => {
+      const proc = this.proc;
+      if (!this.isCurrent(run) || proc === undefined || this.mode === 'detached') return;
+      if (isSameProcess(proc.pid, proc.startTime)) return this.after(this.host.timing.processPollMs, check);
+      this.onExit(run, {
+        exitCode: 255,
+        reason: 'Unknown',
+        message: 'the re-adopted process exited; its exit code is unknown to a supervisor that did not start it',
+        startedAt: proc.startedAt,
+      });
+    };
+    this.after(this.host.timing.processPollMs, check);
+  }
+
+  private canStart(): boolean {
+    return this.mode === 'active' && this.proc === undefined;
+  }
+
+  private isActive(): boolean {
+    return this.mode === 'active';
+  }
+
+  private isCurrent(run: number): boolean {
+    return this.run === run && this.proc !== undefined;
+  }
+
+  /** `run` undefined: the process never ran under this runner (start error, or found dead at adoption). */
+  private onExit(run: number | undefined, exit: Omit<Terminated, 'startedAt'> & { startedAt: number }): void {
+    if (this.mode === 'detached' || (run !== undefined && run !== this.run)) return;
+    const proc = this.proc;
+    if (run !== undefined && proc !== undefined) signalGroup(proc.pgid, 'SIGKILL'); // leftovers of the group
+    this.proc = undefined;
+    this.run++;
+    this.ready = false;
+    const info: Terminated = {
+      ...exit,
+      startedAt: rfc3339(exit.startedAt),
+      finishedAt: rfc3339(this.host.now()),
+    };
+    if (proc !== undefined) info.containerID = containerIdOf(proc.pid);
+    for (const resolve of this.exitWaiters.splice(0)) resolve();
+    if (this.mode === 'stopping') {
+      this.terminated = info;
+      this.host.changed();
+      return;
+    }
+    this.lastTerminated = info;
+    if (!this.shouldRestart(info.exitCode)) {
+      this.terminated = info;
+      this.host.changed();
+      return;
+    }
+    if (this.host.now() - exit.startedAt >= this.host.timing.backoffResetMs) this.backoffMs = undefined;
+    const delay = nextBackoff(this.backoffMs, this.host.timing);
+    this.backoffMs = delay;
+    this.waiting = {
+      reason: 'CrashLoopBackOff',
+      message: `back-off ${formatDelay(delay)} restarting failed container=${this.spec.name} pod=${this.host.podName}`,
+    };
+    this.after(delay, () => this.start());
+    this.host.changed();
+  }
+
+  private shouldRestart(exitCode: number): boolean {
+    const policy = this.host.pod().spec.restartPolicy ?? 'Always';
+    return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+  }
+
+  private waitOnConfig(reason: string, message: string): void {
+    if (this.mode !== 'active') return;
+    this.waiting = { reason, message };
+    const delay = nextBackoff(this.backoffMs, this.host.timing);
+    this.backoffMs = delay;
+    this.after(delay, () => this.start());
+    this.host.changed();
+  }
+
+  /** SIGTERM to the process group, SIGKILL after the grace period; resolves once the process is gone. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.mode === 'detached') return;
+    this.mode = 'stopping';
+    this.clearTimers();
+    const wasReady = this.ready;
+    this.ready = false;
+    const proc = this.proc;
+    if (proc === undefined) {
+      if (wasReady) this.host.changed();
+      return;
+    }
+    if (proc.child === undefined) this.pollLiveness(this.run);
+    this.host.changed();
+    signalGroup(proc.pgid, 'SIGTERM');
+    if (await this.waitForExit(graceMs)) return;
+    signalGroup(proc.pgid, 'SIGKILL');
+    await this.waitForExit(Math.max(5_000, this.host.timing.processPollMs * 4));
+  }
+
+  private waitForExit(ms: number): Promise<boolean> {
+    if (this.proc === undefined) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(this.proc === undefined), ms);
+      this.exitWaiters.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** Forgets the process without touching it (server shutdown): a later supervisor re-adopts it. */
+  detach(): void {
+    this.mode = 'detached';
+    this.clearTimers();
+    for (const resolve of this.exitWaiters.splice(0)) resolve();
+  }
+
+  isRunning(): boolean {
+    return this.proc !== undefined;
+  }
+
+  record(): ContainerRecord | undefined {
+    const proc = this.proc;
+    if (proc === undefined) return undefined;
+    return {
+      pid: proc.pid,
+      pgid: proc.pgid,
+      startTime: proc.startTime,
+      startedAt: new Date(proc.startedAt).toISOString(),
+      command: proc.command,
+      restartCount: this.restartCount,
+    };
+  }
+
+  status(): ContainerStatus {
+    const proc = this.proc;
+    let state: ContainerState;
+    if (proc !== undefined) state = { running: { startedAt: rfc3339(proc.startedAt) } };
+    else if (this.terminated !== undefined) state = { terminated: this.terminated };
+    else state = { waiting: this.waiting ?? { reason: 'ContainerCreating' } };
+    const status: ContainerStatus = {
+      name: this.spec.name,
+      image: this.spec.image ?? '',
+      imageID: '',
+      ready: this.ready,
+      started: proc !== undefined,
+      restartCount: this.restartCount,
+      state,
+      lastState: this.lastTerminated === undefined ? {} : { terminated: this.lastTerminated },
+    };
+    const id = proc === undefined ? this.terminated?.containerID : containerIdOf(proc.pid);
+    if (id !== undefined) status.containerID = id;
+    return status;
+  }
+
+  /** True once the container has started at least once (the pod leaves Pending). */
+  hasStarted(): boolean {
+    return this.everStarted && this.waiting?.reason !== 'ContainerCreating';
+  }
+
+  /** True when it finished and will not restart (restartPolicy Never/OnFailure). */
+  isFinished(): boolean {
+    return this.proc === undefined && this.terminated !== undefined;
+  }
+
+  private after(ms: number, fn: () => unknown): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void fn();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+function containerIdOf(pid: number): string {
+  return `process://${pid}`;
+}
+
+function formatDelay(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

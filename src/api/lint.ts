@@ -72,7 +72,8 @@ function lintContext(documents: readonly SourceDocument[]): LintContext {
 }
 
 function objectLabel(o: KnownObject): string {
-  return `${o.kind} "${o.metadata.name ?? o.metadata.generateName ?? ''}"`;
+  const name = o.metadata.name ?? o.metadata.generateName;
+  return name ? `${o.kind} "${name}"` : `${o.kind} (unnamed)`;
 }
 
 const validationCheck: LintCheck = (doc) =>

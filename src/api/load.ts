@@ -83,8 +83,9 @@ export function parseDocuments(text: string, file: string): SourceDocument[] {
       out.push(src);
       return;
     }
-    if (doc.contents === null) return;
     src.raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    // An empty document (`---` twice, a trailing `---`) holds nothing to check.
+    if (src.raw === null || src.raw === undefined) return;
     checkObject(src);
     out.push(src);
   });
@@ -104,18 +105,21 @@ function yamlDiagnostic(
 /** Dispatches on apiVersion/kind, runs the schema and the unknown-field scan, and sets `src.object`. */
 function checkObject(src: SourceDocument): void {
   const raw = src.raw;
-  const add = (path: FieldPath, severity: 'error' | 'warning', message: string): void => {
-    const { line, col } = positionOf(src, path);
-    src.diagnostics.push({ path: src.file, line, col, severity, message, fieldPath: path });
+  let label = '';
+  const add = (path: FieldPath, severity: 'error' | 'warning', message: string, at: 'key' | 'auto' = 'auto'): void => {
+    const { line, col } = positionOf(src, path, at);
+    src.diagnostics.push({ path: src.file, line, col, severity, message: label + message, fieldPath: path });
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     add([], 'error', 'a manifest must be a mapping with apiVersion, kind and metadata');
     return;
   }
-  const { apiVersion, kind } = raw as { apiVersion?: unknown; kind?: unknown };
-  if (typeof kind !== 'string' || kind === '') return add(['kind'], 'error', "missing field 'kind'");
+  const { apiVersion, kind, metadata } = raw as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
+  if (typeof kind !== 'string' || kind === '') return add([], 'error', 'missing required field "kind"');
   if (typeof apiVersion !== 'string' || apiVersion === '')
-    return add(['apiVersion'], 'error', "missing field 'apiVersion'");
+    return add([], 'error', 'missing required field "apiVersion"');
+  const name = metadata?.name;
+  label = typeof name === 'string' ? `${kind} "${name}": ` : `${kind}: `;
   if (!isKnownKind(kind)) {
     add(['kind'], 'warning', `kind ${kind} (${apiVersion}) is not a kind Kanary knows; it is not checked`);
     return;
@@ -129,12 +133,11 @@ function checkObject(src: SourceDocument): void {
   const parsed = schema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) add(issue.path as FieldPath, 'error', describeIssue(issue));
-    return;
   }
   for (const path of findUnknownFields(schema, raw)) {
-    add(path, 'warning', `unknown field "${formatFieldPath(path)}" is ignored`);
+    add(path, 'warning', `unknown field "${formatFieldPath(path)}" is ignored`, 'key');
   }
-  src.object = parsed.data as KnownObject;
+  if (parsed.success) src.object = parsed.data as KnownObject;
 }
 
 /** A zod issue as a message that names the field and the value it has. */

@@ -124,6 +124,7 @@ class Checker {
   private binary(node: NodeOf<'binary'>): Type {
     const l = this.visit(node.left);
     const r = this.visit(node.right);
+    if (node.op === 'in') this.membershipChecks(l, r, node.pos);
     const result = binaryType(node.op, l, r);
     if (result === null) {
       return fail(
@@ -134,6 +135,16 @@ class Checker {
     }
     this.constantChecks(node);
     return result;
+  }
+
+  /** expr's specific messages for `in` on a known map or array. */
+  private membershipChecks(l: Type, r: Type, pos: number): void {
+    if (r.kind === 'map' && !isUnknown(l) && l.kind !== 'string') {
+      fail('type', `cannot use ${typeName(l)} as type string in map key`, pos);
+    }
+    if (r.kind === 'array' && !comparable(l, r.elem)) {
+      fail('type', `cannot use ${typeName(l)} as type ${typeName(r.elem)} in array`, pos);
+    }
   }
 
   /** What expr's optimizer rejects at compile time: `x % 0` on constants, bad constant regexps. */
@@ -340,8 +351,7 @@ function arithmeticType(op: string, l: Type, r: Type): Type | null {
 }
 
 function membershipType(l: Type, r: Type): Type | null {
-  if (r.kind === 'map') return isUnknown(l) || l.kind === 'string' || l.kind === 'nil' ? T.bool : null;
-  if (r.kind === 'array') return comparable(l, r.elem) ? T.bool : null;
-  if (isUnknown(l) && (r.kind === 'string' || r.kind === 'nil')) return T.bool;
+  if (r.kind === 'map' || r.kind === 'array') return T.bool;
+  if (isUnknown(l) && r.kind === 'string') return T.bool;
   return isUnknown(r) ? T.bool : null;
 }

@@ -26,7 +26,7 @@ export interface TypeEnv {
 export type Values = ReadonlyMap<string, Value> | Readonly<Record<string, Value>>;
 
 export function lookupValue(values: Values, name: string): Value | undefined {
-  if (values instanceof Map) return values.get(name);
+  if (values instanceof Map) return (values as ReadonlyMap<string, Value>).get(name);
   const record = values as Readonly<Record<string, Value>>;
   return Object.prototype.hasOwnProperty.call(record, name) ? record[name] : undefined;
 }

@@ -1,9 +1,8 @@
-import type { MemberNode, Node } from './ast.js';
-import { BUILTINS } from './builtins.js';
+import type { MemberNode, Node, NodeOf, NodeType } from './ast.js';
+import { BUILTINS, truncToInt } from './builtins.js';
 import { lookupValue, type TypeEnv, type Values } from './env.js';
 import { fail } from './errors.js';
 import { binary, formatKey, interfaceConversion, MEMORY_BUDGET, unary } from './operators.js';
-import { truncToInt } from './builtins.js';
 import { arrayTypeName, goTypeName, isArray, isMap, mapGet, newMap, tagArray, type Value } from './values.js';
 
 /**
@@ -75,55 +74,37 @@ class Evaluator {
   ) {}
 
   eval(node: Node): Value {
-    switch (node.type) {
-      case 'nil':
-        return null;
-      case 'bool':
-      case 'int':
-      case 'float':
-      case 'string':
-        return node.value;
-      case 'ident':
-        return this.identifier(node.name, node.pos);
-      case 'pointer':
-        return this.pointer(node.name, node.pos);
-      case 'unary':
-        return unary(node.op, this.eval(node.operand), node.pos);
-      case 'binary':
-        return this.binary(node);
-      case 'array':
-        return node.items.map((item) => this.eval(item));
-      case 'map':
-        return this.mapLiteral(node.entries);
-      default:
-        return this.evalComposite(node);
-    }
+    const handler = this.handlers[node.type] as (n: Node) => Value;
+    return handler(node);
   }
 
-  private evalComposite(node: Node): Value {
-    switch (node.type) {
-      case 'member':
-        return this.member(node);
-      case 'slice':
-        return this.slice(node);
-      case 'call':
-        return this.call(node.name, node.args, node.pos);
-      case 'method':
-        return fail('runtime', `type ${goTypeName(this.eval(node.object))} has no method ${node.name}`, node.pos);
-      case 'predicate':
-        return this.predicate(node.name, node.collection, node.body, node.pos);
-      case 'conditional':
-        return asBool(this.eval(node.cond), node.cond.pos) ? this.eval(node.then) : this.eval(node.else);
-      case 'let': {
-        this.lets.push({ name: node.name, value: this.eval(node.value) });
-        const result = this.eval(node.body);
-        this.lets.pop();
-        return result;
-      }
-      default:
-        return this.eval(node);
-    }
-  }
+  /** One rule per node type. */
+  private readonly handlers: { readonly [K in NodeType]: (node: NodeOf<K>) => Value } = {
+    nil: () => null,
+    bool: (node) => node.value,
+    int: (node) => node.value,
+    float: (node) => node.value,
+    string: (node) => node.value,
+    ident: (node) => this.identifier(node.name, node.pos),
+    pointer: (node) => this.pointer(node.name, node.pos),
+    unary: (node) => unary(node.op, this.eval(node.operand), node.pos),
+    binary: (node) => this.binary(node),
+    array: (node) => node.items.map((item) => this.eval(item)),
+    map: (node) => this.mapLiteral(node.entries),
+    member: (node) => this.member(node),
+    slice: (node) => this.slice(node),
+    call: (node) => this.call(node.name, node.args, node.pos),
+    method: (node) =>
+      fail('runtime', `type ${goTypeName(this.eval(node.object))} has no method ${node.name}`, node.pos),
+    predicate: (node) => this.predicate(node.name, node.collection, node.body, node.pos),
+    conditional: (node) => (asBool(this.eval(node.cond), node.cond.pos) ? this.eval(node.then) : this.eval(node.else)),
+    let: (node) => {
+      this.lets.push({ name: node.name, value: this.eval(node.value) });
+      const result = this.eval(node.body);
+      this.lets.pop();
+      return result;
+    },
+  };
 
   private identifier(name: string, offset: number): Value {
     for (let i = this.lets.length - 1; i >= 0; i--) {
@@ -144,7 +125,7 @@ class Evaluator {
     return fail('unsupported', `the pointer #${name} is not supported`, offset);
   }
 
-  private binary(node: Extract<Node, { type: 'binary' }>): Value {
+  private binary(node: NodeOf<'binary'>): Value {
     const left = this.eval(node.left);
     switch (node.op) {
       case '&&':
@@ -180,7 +161,7 @@ class Evaluator {
     return fetch(object, this.eval(node.property), node.pos);
   }
 
-  private slice(node: Extract<Node, { type: 'slice' }>): Value {
+  private slice(node: NodeOf<'slice'>): Value {
     const object = this.eval(node.object);
     const from = node.from === null ? 0 : toIndex(this.eval(node.from), node.from.pos);
     if (isArray(object)) {

@@ -117,7 +117,9 @@ describe('no coercion: equality and comparison across types', () => {
     ['{a: 1} == {a: 1}', null, 'bool(true)'],
     ['{a: 1} == {a: 1.0}', null, 'bool(false)'],
     ['1 in result', vector(1), 'bool(true)'],
-    ['"1" in result', vector(1), 'error: invalid operation: in (mismatched types string and []float64)'],
+    ['"1" in result', vector(1), 'error: cannot use string as type float64 in array'],
+    ['1 in {a: 1}', null, 'error: cannot use int as type string in map key'],
+    ['1 in result', fromJson([1]), 'bool(true)'],
     ['nil == nil', null, 'bool(true)'],
   ])('%s with %o -> %s', (source, result, expected) => {
     expect(show(source, result)).toBe(expected);
@@ -367,5 +369,19 @@ describe('goFloatString (Go %v)', () => {
     [-Infinity, '-Inf'],
   ])('%d -> %s', (f, text) => {
     expect(goFloatString(f)).toBe(text);
+  });
+});
+
+describe('maps never expose JavaScript object internals', () => {
+  const result = fromJson(JSON.parse('{"__proto__": 1, "a": {}}') as unknown);
+  it.each([
+    ['result.__proto__ == 1', true],
+    ['result.constructor == nil', true],
+    ['result.a.toString == nil', true],
+    ['"toString" in result', false],
+    ['len(result) == 2', true],
+    ['{__proto__: 1}.__proto__ == 1', true],
+  ])('%s', (source, expected) => {
+    expect(show(source, result)).toBe(`bool(${expected})`);
   });
 });

@@ -13,6 +13,7 @@ export {
   isProviderKind,
   resultTypesFor,
   typeEnvsFor,
+  typeEnvFor,
   resultFromJson,
   normalizeResult,
   type ProviderKind,

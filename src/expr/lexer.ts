@@ -31,7 +31,7 @@ export const WORD_OPERATORS = new Set([
 
 const THREE_CHAR_OPS = new Set(['...']);
 const TWO_CHAR_OPS = new Set(['**', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '..', '::']);
-const ONE_CHAR_OPS = new Set([...'+-*/%^!<>=?:.,;|#()[]{}']);
+const ONE_CHAR_OPS = new Set('+-*/%^!<>=?:.,;|#()[]{}'.split(''));
 
 const IDENT_START = /[\p{L}_$]/u;
 const IDENT_PART = /[\p{L}\p{Nd}_$]/u;

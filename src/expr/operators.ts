@@ -151,7 +151,7 @@ function stringOp(op: string, a: Value, b: Value, offset: number): boolean {
     case 'endsWith':
       return a.endsWith(b);
     default:
-      return compileRegex(b, offset).test(a);
+      return compileRegex(b, offset, 'runtime').test(a);
   }
 }
 
@@ -165,41 +165,40 @@ export function makeRange(a: Value, b: Value, offset: number): Value {
   return tagArray(out, '[]int');
 }
 
+type BinaryFn = (a: Value, b: Value, offset: number, op: string) => Value;
+
+const numeric =
+  (fn: (x: number, y: number) => number): BinaryFn =>
+  (a, b, offset, op) =>
+    isNumeric(a) && isNumeric(b) ? fn(Number(a), Number(b)) : mismatch(op, a, b, offset);
+
+const BINARY: Readonly<Record<string, BinaryFn>> = {
+  '==': (a, b) => equal(a, b),
+  '!=': (a, b) => !equal(a, b),
+  '<': (a, b, offset, op) => compare(op, a, b, offset),
+  '<=': (a, b, offset, op) => compare(op, a, b, offset),
+  '>': (a, b, offset, op) => compare(op, a, b, offset),
+  '>=': (a, b, offset, op) => compare(op, a, b, offset),
+  '+': (a, b, offset, op) => arithmetic(op, a, b, offset),
+  '-': (a, b, offset, op) => arithmetic(op, a, b, offset),
+  '*': (a, b, offset, op) => arithmetic(op, a, b, offset),
+  '/': numeric((x, y) => x / y),
+  '%': (a, b, offset) => modulo(a, b, offset),
+  '**': numeric(goPow),
+  '^': numeric(goPow),
+  in: (a, b, offset) => membership(a, b, offset),
+  contains: (a, b, offset, op) => stringOp(op, a, b, offset),
+  startsWith: (a, b, offset, op) => stringOp(op, a, b, offset),
+  endsWith: (a, b, offset, op) => stringOp(op, a, b, offset),
+  matches: (a, b, offset, op) => stringOp(op, a, b, offset),
+  '..': (a, b, offset) => makeRange(a, b, offset),
+};
+
 /** Every binary operator except the short-circuit ones (`&&`, `||`, `??`), which the evaluator handles. */
 export function binary(op: string, a: Value, b: Value, offset: number): Value {
-  switch (op) {
-    case '==':
-      return equal(a, b);
-    case '!=':
-      return !equal(a, b);
-    case '<':
-    case '<=':
-    case '>':
-    case '>=':
-      return compare(op, a, b, offset);
-    case '+':
-    case '-':
-    case '*':
-      return arithmetic(op, a, b, offset);
-    case '/':
-      return isNumeric(a) && isNumeric(b) ? Number(a) / Number(b) : mismatch(op, a, b, offset);
-    case '%':
-      return modulo(a, b, offset);
-    case '**':
-    case '^':
-      return isNumeric(a) && isNumeric(b) ? goPow(Number(a), Number(b)) : mismatch(op, a, b, offset);
-    case 'in':
-      return membership(a, b, offset);
-    case 'contains':
-    case 'startsWith':
-    case 'endsWith':
-    case 'matches':
-      return stringOp(op, a, b, offset);
-    case '..':
-      return makeRange(a, b, offset);
-    default:
-      return fail('unsupported', `operator ${op} is not supported`, offset);
-  }
+  const fn = Object.prototype.hasOwnProperty.call(BINARY, op) ? BINARY[op] : undefined;
+  if (fn === undefined) return fail('unsupported', `operator ${op} is not supported`, offset);
+  return fn(a, b, offset, op);
 }
 
 export function unary(op: string, v: Value, offset: number): Value {

@@ -91,7 +91,13 @@ class Parser {
   private closureDepth = 0;
   private nesting = 0;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  /** The lexer always ends the token list with an EOF token. */
+  private readonly eof: Token;
+
+  constructor(private readonly tokens: readonly Token[]) {
+    const end = tokens.at(-1)?.end ?? 0;
+    this.eof = { kind: 'eof', value: '', start: end, end };
+  }
 
   parseProgram(): Node {
     const node = this.parseExpression(0);
@@ -103,11 +109,11 @@ class Parser {
   }
 
   private get current(): Token {
-    return this.tokens[this.index] ?? this.tokens[this.tokens.length - 1]!;
+    return this.tokens[this.index] ?? this.eof;
   }
 
   private peek(n = 1): Token {
-    return this.tokens[this.index + n] ?? this.tokens[this.tokens.length - 1]!;
+    return this.tokens[this.index + n] ?? this.eof;
   }
 
   private advance(): Token {
@@ -127,7 +133,6 @@ class Parser {
 
   private unexpected(): never {
     const token = this.current;
-    if (token.kind === 'eof') fail('syntax', 'unexpected end of expression', token.start);
     return fail('syntax', `unexpected token ${describe(token)}`, token.start);
   }
 

@@ -2,7 +2,7 @@ import { argoTypeEnv } from './argo.js';
 import type { TypeEnv } from './env.js';
 import { parseGoFloat } from './goparse.js';
 import { T, type Type } from './types.js';
-import { fromJson, isMap, tagArray, type Value } from './values.js';
+import { fromJson, isArray, isMap, tagArray, type Value } from './values.js';
 
 /**
  * What `result` looks like for each metric provider (expr.md §2.3), both as a static type (for `kanary lint`,
@@ -45,6 +45,11 @@ export function resultTypesFor(context: ConditionContext): readonly Type[] {
 /** Type environments for a provider, one per possible result type (see resultTypesFor). */
 export function typeEnvsFor(context: ConditionContext): TypeEnv[] {
   return resultTypesFor(context).map((t) => argoTypeEnv(t));
+}
+
+/** The type environment for the most common result of a provider (a Prometheus vector, a Datadog float, ...). */
+export function typeEnvFor(context: ConditionContext): TypeEnv {
+  return argoTypeEnv(resultTypesFor(context)[0] ?? T.unknown);
 }
 
 export type Conversion = { readonly ok: true; readonly value: Value } | { readonly ok: false; readonly error: string };
@@ -100,7 +105,7 @@ function numericResult(json: unknown, kind: 'prometheus' | 'datadog'): Conversio
 function newRelicResult(json: unknown): Conversion {
   const value = fromJson(json);
   if (isMap(value)) return { ok: true, value };
-  if (Array.isArray(value) && value.every((row) => isMap(row))) {
+  if (isArray(value) && value.every((row) => isMap(row))) {
     return { ok: true, value: tagArray(value, '[]map[string]interface {}') };
   }
   return {
@@ -116,7 +121,7 @@ function newRelicResult(json: unknown): Conversion {
 export function normalizeResult(value: Value, kind: ProviderKind): Value {
   if (kind !== 'prometheus' && kind !== 'datadog') return value;
   if (typeof value === 'bigint') return Number(value);
-  if (Array.isArray(value) && value.every((x) => typeof x === 'number' || typeof x === 'bigint')) {
+  if (isArray(value) && value.every((x) => typeof x === 'number' || typeof x === 'bigint')) {
     return tagArray(
       value.map((x) => Number(x)),
       '[]float64',

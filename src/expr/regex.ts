@@ -1,4 +1,4 @@
-import { fail } from './errors.js';
+import { fail, type ExprErrorKind } from './errors.js';
 
 /**
  * `matches` uses Go's RE2. JavaScript regular expressions accept a superset of RE2's common syntax, so a pattern
@@ -7,22 +7,23 @@ import { fail } from './errors.js';
  */
 const cache = new Map<string, RegExp>();
 
-export function compileRegex(pattern: string, offset: number): RegExp {
+/** Compiles an RE2 pattern; a bad one fails with `kind` ('type' when the checker sees a constant pattern). */
+export function compileRegex(pattern: string, offset: number, kind: ExprErrorKind = 'type'): RegExp {
   const cached = cache.get(pattern);
   if (cached) return cached;
-  const re = translate(pattern, offset);
+  const re = translate(pattern, offset, kind);
   if (cache.size > 256) cache.clear();
   cache.set(pattern, re);
   return re;
 }
 
-function translate(pattern: string, offset: number): RegExp {
+function translate(pattern: string, offset: number, kind: ExprErrorKind): RegExp {
   const perl = /\(\?<?[=!]/.exec(pattern);
   if (perl) {
-    fail('type', `error parsing regexp: invalid or unsupported Perl syntax: \`${perl[0]}\``, offset);
+    fail(kind, `error parsing regexp: invalid or unsupported Perl syntax: \`${perl[0]}\``, offset);
   }
   const backref = /(?<!\\)(?:\\\\)*\\([1-9]|k<)/.exec(pattern);
-  if (backref) fail('type', `error parsing regexp: invalid escape sequence: \`\\${backref[1] ?? ''}\``, offset);
+  if (backref) fail(kind, `error parsing regexp: invalid escape sequence: \`\\${backref[1] ?? ''}\``, offset);
   let flags = 'u';
   let body = pattern;
   const leading = /^\(\?([imsU]+)\)/.exec(body);
@@ -43,6 +44,6 @@ function translate(pattern: string, offset: number): RegExp {
     return new RegExp(body, flags);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    return fail('type', `error parsing regexp: ${reason}`, offset);
+    return fail(kind, `error parsing regexp: ${reason}`, offset);
   }
 }

@@ -56,19 +56,12 @@ export const isNumberType = (t: Type): boolean => t.kind === 'int' || t.kind ===
 /** The static type expr derives from a Go value put in the environment (its dynamic type). */
 export function typeOfValue(v: Value): Type {
   if (v === null) return T.nil;
-  switch (typeof v) {
-    case 'boolean':
-      return T.bool;
-    case 'number':
-      return T.float;
-    case 'bigint':
-      return T.int;
-    case 'string':
-      return T.string;
-    default:
-      if (isArray(v)) return arrayTypeFromName(arrayTypeName(v));
-      return T.mapOf(T.unknown);
-  }
+  if (typeof v === 'boolean') return T.bool;
+  if (typeof v === 'number') return T.float;
+  if (typeof v === 'bigint') return T.int;
+  if (typeof v === 'string') return T.string;
+  if (isArray(v)) return arrayTypeFromName(arrayTypeName(v));
+  return T.mapOf(T.unknown);
 }
 
 function arrayTypeFromName(name: string): Type {

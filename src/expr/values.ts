@@ -55,37 +55,23 @@ export function mapGet(map: GoMap, key: string): Value | undefined {
 /** Go's `%T` of a value. */
 export function goTypeName(v: Value): string {
   if (v === null) return '<nil>';
-  switch (typeof v) {
-    case 'boolean':
-      return 'bool';
-    case 'number':
-      return 'float64';
-    case 'bigint':
-      return 'int';
-    case 'string':
-      return 'string';
-    default:
-      return isArray(v) ? arrayTypeName(v) : 'map[string]interface {}';
-  }
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return 'float64';
+  if (typeof v === 'bigint') return 'int';
+  if (typeof v === 'string') return 'string';
+  return isArray(v) ? arrayTypeName(v) : 'map[string]interface {}';
 }
 
 /** Go's `%v` of a value (used inside error messages). */
 export function goFormat(v: Value): string {
   if (v === null) return '<nil>';
-  switch (typeof v) {
-    case 'boolean':
-    case 'bigint':
-    case 'string':
-      return String(v);
-    case 'number':
-      return goFloatString(v);
-    default:
-      if (isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
-      return `map[${Object.keys(v)
-        .sort()
-        .map((k) => `${k}:${goFormat(v[k] ?? null)}`)
-        .join(' ')}]`;
-  }
+  if (typeof v === 'number') return goFloatString(v);
+  if (typeof v !== 'object') return String(v);
+  if (isArray(v)) return `[${v.map(goFormat).join(' ')}]`;
+  const entries = Object.keys(v)
+    .sort()
+    .map((k) => `${k}:${goFormat(v[k] ?? null)}`);
+  return `map[${entries.join(' ')}]`;
 }
 
 /** Formats a float64 as Go's `%v` does: shortest digits, `%e` form when the exponent is < -4 or >= 6 (as strconv 'g'). */
@@ -106,21 +92,13 @@ export function goFloatString(f: number): string {
 
 /** Converts decoded JSON into a Value: numbers become float64, objects maps, arrays `[]interface {}`. */
 export function fromJson(json: unknown): Value {
-  if (json === null || json === undefined) return null;
-  switch (typeof json) {
-    case 'boolean':
-    case 'string':
-      return json;
-    case 'number':
-      return json;
-    case 'bigint':
-      return Number(json);
-    case 'object':
-      if (Array.isArray(json)) return json.map((x) => fromJson(x));
-      return newMap(Object.entries(json as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)] as const));
-    default:
-      return null;
+  if (typeof json === 'boolean' || typeof json === 'string' || typeof json === 'number') return json;
+  if (typeof json === 'bigint') return Number(json);
+  if (Array.isArray(json)) return json.map((x) => fromJson(x));
+  if (typeof json === 'object' && json !== null) {
+    return newMap(Object.entries(json as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)] as const));
   }
+  return null;
 }
 
 /** The inverse of fromJson, for printing: ints become numbers, NaN and Inf become strings. */

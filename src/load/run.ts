@@ -35,7 +35,10 @@ export interface LoadOptions {
 export interface LoadControl {
   /** Aborting stops new arrivals, abandons requests in flight (not counted) and resolves with the summary so far. */
   readonly signal?: AbortSignal;
-  /** Called once per second while running, and once more (`final: true`) after the last request finished. */
+  /**
+   * Called once per second while running, and once more (`final: true`) after the last request finished.
+   * It runs on a timer: it must not throw.
+   */
   readonly onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -112,8 +115,9 @@ export async function runLoad(options: LoadOptions, control: LoadControl = {}): 
         else stats.recordDropped();
         next = arrivals.next();
       }
-      if (!next.done)
+      if (!next.done) {
         await sleep(Math.max(0, next.value - elapsed()), undefined, { signal: abandon.signal }).catch(() => undefined);
+      }
     }
     // Like k6, the run lasts the whole profile even when its tail asks for no arrivals.
     const untilEnd = sleep(Math.max(0, totalMs - elapsed()), undefined, { signal: abandon.signal }).catch(

@@ -12,16 +12,29 @@ import type { ResourceStore } from '../store/index.js';
 async function load(store: ResourceStore, namespace: string, name: string): Promise<Rollout> {
   const rollout = await store.get<Rollout>('Rollout', namespace, name);
   if (!rollout) {
-    throw new KanaryError('NOT_FOUND', `rollout "${name}" not found in namespace "${namespace}": check the name with \`kanary list rollouts\``);
+    throw new KanaryError(
+      'NOT_FOUND',
+      `rollout "${name}" not found in namespace "${namespace}": check the name with \`kanary list rollouts\``,
+    );
   }
   return rollout;
 }
 
-function patchSpec(store: ResourceStore, namespace: string, name: string, spec: Record<string, unknown>): Promise<Rollout> {
+function patchSpec(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+  spec: Record<string, unknown>,
+): Promise<Rollout> {
   return store.patch<Rollout>('Rollout', namespace, name, { spec });
 }
 
-function patchStatus(store: ResourceStore, namespace: string, name: string, status: Record<string, unknown>): Promise<Rollout> {
+function patchStatus(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+  status: Record<string, unknown>,
+): Promise<Rollout> {
   return store.patch<Rollout>('Rollout', namespace, name, { status }, { subresource: 'status' });
 }
 
@@ -39,7 +52,10 @@ export async function setImage(
   const all = [...template.spec.containers, ...(template.spec.initContainers ?? [])];
   if (container !== '*' && !all.some((c) => c.name === container)) {
     const names = all.map((c) => c.name).join(', ');
-    throw new KanaryError('NOT_FOUND', `container "${container}" not found in rollout "${name}": containers are ${names}`);
+    throw new KanaryError(
+      'NOT_FOUND',
+      `container "${container}" not found in rollout "${name}": containers are ${names}`,
+    );
   }
   const swap = <C extends { name: string; image?: string }>(list: C[]): C[] =>
     list.map((c) => (container === '*' || c.name === container ? { ...c, image } : c));
@@ -57,7 +73,12 @@ export interface PromoteOptions {
  * Promote: unpause the spec; then clear the pause (a pause step completes), or after an inconclusive step analysis
  * move past it, or when not paused skip the current step. `full` skips everything left.
  */
-export async function promote(store: ResourceStore, namespace: string, name: string, options: PromoteOptions = {}): Promise<Rollout> {
+export async function promote(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+  options: PromoteOptions = {},
+): Promise<Rollout> {
   let rollout = await load(store, namespace, name);
   const wasPaused = rollout.spec.paused === true;
   if (wasPaused) rollout = await patchSpec(store, namespace, name, { paused: false });
@@ -68,7 +89,11 @@ export async function promote(store: ResourceStore, namespace: string, name: str
   const paused = (status.pauseConditions ?? []).length > 0;
   const inconclusiveStep = status.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
   if (paused && inconclusiveStep && index < steps.length) {
-    return patchStatus(store, namespace, name, { pauseConditions: null, controllerPause: false, currentStepIndex: index + 1 });
+    return patchStatus(store, namespace, name, {
+      pauseConditions: null,
+      controllerPause: false,
+      currentStepIndex: index + 1,
+    });
   }
   if (paused) return patchStatus(store, namespace, name, { pauseConditions: null });
   if (wasPaused || index >= steps.length || status.stableRS === status.currentPodHash) return rollout;
@@ -104,7 +129,9 @@ export interface UndoOptions {
 }
 
 function ownedReplicaSets(all: ReplicaSet[], rollout: Rollout): ReplicaSet[] {
-  return all.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.kind === 'Rollout' && o.name === rollout.metadata.name));
+  return all.filter((rs) =>
+    rs.metadata.ownerReferences?.some((o) => o.kind === 'Rollout' && o.name === rollout.metadata.name),
+  );
 }
 
 /** The pod template a ReplicaSet was made from: its labels without the hash, its annotations without role metadata. */
@@ -114,8 +141,9 @@ function originalTemplate(rs: ReplicaSet, rollout: Rollout): ReplicaSet['spec'][
     ...Object.keys(canary?.canaryMetadata?.annotations ?? {}),
     ...Object.keys(canary?.stableMetadata?.annotations ?? {}),
   ]);
-  const labels = { ...(rs.metadata.labels ?? {}) };
-  delete labels[POD_TEMPLATE_HASH_LABEL];
+  const labels = Object.fromEntries(
+    Object.entries(rs.metadata.labels ?? {}).filter(([k]) => k !== POD_TEMPLATE_HASH_LABEL),
+  );
   const annotations = Object.fromEntries(
     Object.entries(rs.spec.template.metadata?.annotations ?? {}).filter(([k]) => !roleKeys.has(k)),
   );
@@ -126,7 +154,12 @@ function originalTemplate(rs: ReplicaSet, rollout: Rollout): ReplicaSet['spec'][
 }
 
 /** Rolls the template back to a previous revision's; the steps run again unless that revision is the stable one. */
-export async function undo(store: ResourceStore, namespace: string, name: string, options: UndoOptions = {}): Promise<Rollout> {
+export async function undo(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+  options: UndoOptions = {},
+): Promise<Rollout> {
   const rollout = await load(store, namespace, name);
   const replicaSets = ownedReplicaSets((await store.list<ReplicaSet>('ReplicaSet', { namespace })).items, rollout);
   const current = revisionOf(rollout);
@@ -135,7 +168,11 @@ export async function undo(store: ResourceStore, namespace: string, name: string
       ? replicaSets.find((rs) => revisionOf(rs) === options.toRevision)
       : replicaSets.filter((rs) => revisionOf(rs) < current).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
   if (!target) {
-    const known = replicaSets.map((rs) => revisionOf(rs)).sort((a, b) => a - b).join(', ') || 'none';
+    const known =
+      replicaSets
+        .map((rs) => revisionOf(rs))
+        .sort((a, b) => a - b)
+        .join(', ') || 'none';
     const wanted = options.toRevision ? `revision ${options.toRevision}` : 'a previous revision';
     throw new KanaryError('NOT_FOUND', `rollout "${name}" has no ${wanted} to undo to: known revisions are ${known}`);
   }
@@ -151,11 +188,15 @@ export interface RestartOptions {
 }
 
 /** Restarts every pod created before now (+ `inMs`): sets `spec.restartAt`. */
-export async function restart(store: ResourceStore, namespace: string, name: string, options: RestartOptions): Promise<Rollout> {
+export async function restart(
+  store: ResourceStore,
+  namespace: string,
+  name: string,
+  options: RestartOptions,
+): Promise<Rollout> {
   await load(store, namespace, name);
   // Kubernetes times have second precision; truncating keeps pods created later in the same second from being
   // restarted again.
   const at = new Date(Math.floor((options.now + (options.inMs ?? 0)) / 1000) * 1000);
   return patchSpec(store, namespace, name, { restartAt: at.toISOString().replace('.000Z', 'Z') });
 }
-

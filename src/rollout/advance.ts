@@ -16,6 +16,7 @@ import {
   type Context,
 } from './context.js';
 import { setDeadline } from './replicasets.js';
+import { isRollbackWithinWindow } from './rollback.js';
 import { basicCanaryReplicas } from './scaling.js';
 import { currentSetWeight, stepString } from './steps.js';
 import { canaryAtDesiredCount, maxWeight } from './traffic.js';
@@ -63,7 +64,12 @@ function promote(ctx: Context, reason: string): void {
     const delay = (ctx.canary.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS) * 1000;
     if (delay > 0) setDeadline(ctx, old, ctx.now + delay);
   }
-  emit(ctx, 'Normal', 'RolloutCompleted', `Rollout completed update to revision ${ctx.revision} (${ctx.podHash}): ${reason}`);
+  emit(
+    ctx,
+    'Normal',
+    'RolloutCompleted',
+    `Rollout completed update to revision ${ctx.revision} (${ctx.podHash}): ${reason}`,
+  );
   requeueAfter(ctx, 0);
 }
 
@@ -78,7 +84,12 @@ export function advance(ctx: Context): void {
   if (index >= ctx.steps.length) {
     const rs = newRS(ctx);
     if (specReplicas(rs) !== ctx.replicas || availableReplicas(rs) < ctx.replicas) return;
-    const reason = ctx.status.promoteFull === true ? 'Full promotion requested' : `Completed all ${ctx.steps.length} canary steps`;
+    const reason =
+      ctx.status.promoteFull === true
+        ? 'Full promotion requested'
+        : isRollbackWithinWindow(ctx)
+          ? 'Rollback within window'
+          : `Completed all ${ctx.steps.length} canary steps`;
     return promote(ctx, reason);
   }
   const step = ctx.steps[index];
@@ -88,6 +99,11 @@ export function advance(ctx: Context): void {
   s.pauseConditions = (s.pauseConditions ?? []).filter((c) => c.reason !== 'CanaryPauseStep');
   s.controllerPause = false;
   if (s.canary) delete s.canary.currentStepAnalysisRunStatus;
-  emit(ctx, 'Normal', 'RolloutStepCompleted', `Rollout step ${index + 1}/${ctx.steps.length} completed (${stepString(step)})`);
+  emit(
+    ctx,
+    'Normal',
+    'RolloutStepCompleted',
+    `Rollout step ${index + 1}/${ctx.steps.length} completed (${stepString(step)})`,
+  );
   requeueAfter(ctx, 0);
 }

@@ -12,6 +12,31 @@ import {
 } from './context.js';
 import { buildAnalysisRun, runName, type RunKind } from './analysis-run.js';
 import { markAborted } from './revision.js';
+import { isRollbackWithinWindow } from './rollback.js';
+
+const DEFAULT_RUN_HISTORY_LIMIT = 5;
+
+/**
+ * Keeps `spec.analysis.successfulRunHistoryLimit` Successful and `unsuccessfulRunHistoryLimit` Failed, Error or
+ * Inconclusive runs (5 each by default), newest first; runs the status still refers to are always kept.
+ */
+function cleanupRunHistory(ctx: Context, runs: AnalysisRun[]): void {
+  const keep = new Set([
+    ctx.status.canary?.currentStepAnalysisRunStatus?.name,
+    ctx.status.canary?.currentBackgroundAnalysisRunStatus?.name,
+  ]);
+  const done = runs
+    .filter((r) => COMPLETED.has(phaseOf(r)) && !keep.has(r.metadata.name))
+    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+  const limits = ctx.rollout.spec.analysis;
+  const successful = done.filter((r) => phaseOf(r) === 'Successful');
+  const unsuccessful = done.filter((r) => phaseOf(r) !== 'Successful');
+  const excess = [
+    ...successful.slice(limits?.successfulRunHistoryLimit ?? DEFAULT_RUN_HISTORY_LIMIT),
+    ...unsuccessful.slice(limits?.unsuccessfulRunHistoryLimit ?? DEFAULT_RUN_HISTORY_LIMIT),
+  ];
+  for (const run of excess) ctx.actions.push({ type: 'delete', kind: 'AnalysisRun', name: run.metadata.name ?? '' });
+}
 
 /**
  * The Rollout's side of analysis: create the step and background AnalysisRuns when due, read their phase, and act:
@@ -56,7 +81,13 @@ function isKind(run: AnalysisRun, kind: RunKind, stepIndex?: number): boolean {
 
 export function reconcileAnalysis(ctx: Context): void {
   const runs = ownedRuns(ctx);
-  const skipAll = isInitialDeploy(ctx) || isFullyPromoted(ctx) || isAborted(ctx) || ctx.status.promoteFull === true;
+  const skipAll =
+    isInitialDeploy(ctx) ||
+    isFullyPromoted(ctx) ||
+    isAborted(ctx) ||
+    ctx.status.promoteFull === true ||
+    isRollbackWithinWindow(ctx);
+  cleanupRunHistory(ctx, runs);
   if (skipAll) return terminate(ctx, runs);
   terminate(
     ctx,
@@ -154,7 +185,8 @@ function findOrCreate(
 
 function createRun(ctx: Context, slot: Slot, analysis: RolloutAnalysis): AnalysisRun | undefined {
   const taken = new Set(ctx.observed.analysisRuns.map((r) => r.metadata.name ?? ''));
-  for (const a of ctx.actions) if (a.type === 'create' && a.object.kind === 'AnalysisRun') taken.add(a.object.metadata.name ?? '');
+  for (const a of ctx.actions)
+    if (a.type === 'create' && a.object.kind === 'AnalysisRun') taken.add(a.object.metadata.name ?? '');
   const built = buildAnalysisRun(ctx, slot.kind, analysis, runName(ctx, slot.stepIndex, taken), slot.stepIndex);
   if ('error' in built) {
     ctx.invalidSpec ??= built.error;

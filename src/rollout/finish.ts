@@ -11,7 +11,8 @@ import { calculatePhase } from './status/phase.js';
 
 function counts(ctx: Context): void {
   const s = ctx.status;
-  const sum = (f: (rs: Context['replicaSets'][number]) => number): number => ctx.replicaSets.reduce((n, rs) => n + f(rs), 0);
+  const sum = (f: (rs: Context['replicaSets'][number]) => number): number =>
+    ctx.replicaSets.reduce((n, rs) => n + f(rs), 0);
   s.replicas = sum((rs) => rs.status?.replicas ?? 0);
   s.updatedReplicas = newRS(ctx)?.status?.replicas ?? 0;
   s.readyReplicas = sum((rs) => rs.status?.readyReplicas ?? 0);
@@ -28,7 +29,11 @@ function otherConditions(ctx: Context): void {
   const s = ctx.status;
   let conds = s.conditions ?? [];
   conds = ctx.invalidSpec
-    ? setCondition(conds, { type: 'InvalidSpec', status: 'True', reason: 'InvalidSpec', message: ctx.invalidSpec }, ctx.nowIso)
+    ? setCondition(
+        conds,
+        { type: 'InvalidSpec', status: 'True', reason: 'InvalidSpec', message: ctx.invalidSpec },
+        ctx.nowIso,
+      )
     : removeCondition(conds, 'InvalidSpec');
   const minAvailable = ctx.replicas - resolveMaxUnavailable(ctx.canary.maxUnavailable, ctx.replicas);
   const available = (s.availableReplicas ?? 0) >= minAvailable;
@@ -36,14 +41,32 @@ function otherConditions(ctx: Context): void {
     conds,
     available
       ? { type: 'Available', status: 'True', reason: 'AvailableReason', message: 'Rollout has minimum availability' }
-      : { type: 'Available', status: 'False', reason: 'AvailableReason', message: 'Rollout does not have minimum availability' },
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'AvailableReason',
+          message: 'Rollout does not have minimum availability',
+        },
     ctx.nowIso,
   );
   const completed = s.stableRS !== undefined && s.stableRS === s.currentPodHash;
-  conds = setCondition(conds, { type: 'Completed', status: completed ? 'True' : 'False', reason: 'RolloutCompleted', message: 'RolloutCompleted' }, ctx.nowIso);
+  conds = setCondition(
+    conds,
+    {
+      type: 'Completed',
+      status: completed ? 'True' : 'False',
+      reason: 'RolloutCompleted',
+      message: 'RolloutCompleted',
+    },
+    ctx.nowIso,
+  );
   const paused = ctx.rollout.spec.paused === true || (s.pauseConditions ?? []).length > 0;
   conds = paused
-    ? setCondition(conds, { type: 'Paused', status: 'True', reason: 'RolloutPaused', message: 'Rollout is paused' }, ctx.nowIso)
+    ? setCondition(
+        conds,
+        { type: 'Paused', status: 'True', reason: 'RolloutPaused', message: 'Rollout is paused' },
+        ctx.nowIso,
+      )
     : removeCondition(conds, 'Paused');
   s.conditions = conds;
 }

@@ -11,7 +11,14 @@ import { markAborted } from './revision.js';
  */
 
 function fingerprint(s: Context['status']): string {
-  return [s.currentPodHash, s.currentStepIndex, s.replicas, s.updatedReplicas, s.readyReplicas, s.availableReplicas].join('/');
+  return [
+    s.currentPodHash,
+    s.currentStepIndex,
+    s.replicas,
+    s.updatedReplicas,
+    s.readyReplicas,
+    s.availableReplicas,
+  ].join('/');
 }
 
 function abortedCondition(ctx: Context): Omit<RolloutCondition, 'lastUpdateTime' | 'lastTransitionTime'> {
@@ -29,7 +36,12 @@ function inFlight(ctx: Context, rsName: string): RolloutCondition[] {
   const existing = getCondition(conditions, 'Progressing');
   const progressed = ctx.reset || fingerprint(ctx.previous) !== fingerprint(ctx.status);
   if (existing?.reason === 'ProgressDeadlineExceeded' && !progressed) return conditions;
-  const next = { type: 'Progressing', status: 'True' as const, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.` };
+  const next = {
+    type: 'Progressing',
+    status: 'True' as const,
+    reason: 'ReplicaSetUpdated',
+    message: `ReplicaSet "${rsName}" is progressing.`,
+  };
   const updated = setCondition(conditions, next, ctx.nowIso, progressed);
   const since = Date.parse(getCondition(updated, 'Progressing')?.lastUpdateTime ?? ctx.nowIso);
   const deadline = since + (ctx.rollout.spec.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE_SECONDS) * 1000;
@@ -44,7 +56,11 @@ function inFlight(ctx: Context, rsName: string): RolloutCondition[] {
     requeueAfter(ctx, 0);
     return setCondition(updated, abortedCondition(ctx), ctx.nowIso);
   }
-  return setCondition(updated, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: timedOut }, ctx.nowIso);
+  return setCondition(
+    updated,
+    { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: timedOut },
+    ctx.nowIso,
+  );
 }
 
 export function progressingConditions(ctx: Context): RolloutCondition[] {
@@ -52,15 +68,28 @@ export function progressingConditions(ctx: Context): RolloutCondition[] {
   const rsName = newRS(ctx)?.metadata.name ?? '';
   if (isAborted(ctx)) return setCondition(conditions, abortedCondition(ctx), ctx.nowIso);
   if (ctx.rollout.spec.paused === true || (ctx.status.pauseConditions ?? []).length > 0) {
-    return setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: 'RolloutPaused', message: 'Rollout is paused' }, ctx.nowIso);
+    return setCondition(
+      conditions,
+      { type: 'Progressing', status: 'Unknown', reason: 'RolloutPaused', message: 'Rollout is paused' },
+      ctx.nowIso,
+    );
   }
   if (ctx.retried) {
-    return setCondition(conditions, { type: 'Progressing', status: 'Unknown', reason: 'RolloutRetry', message: 'Retrying Rollout after abort' }, ctx.nowIso);
+    return setCondition(
+      conditions,
+      { type: 'Progressing', status: 'Unknown', reason: 'RolloutRetry', message: 'Retrying Rollout after abort' },
+      ctx.nowIso,
+    );
   }
   if (isFullyPromoted(ctx) && availableReplicas(newRS(ctx)) >= ctx.replicas) {
     return setCondition(
       conditions,
-      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${rsName}" has successfully progressed.`,
+      },
       ctx.nowIso,
     );
   }

@@ -18,7 +18,10 @@ import { invalidSpecReason } from './validate.js';
 function ownedBy(rollout: Rollout) {
   return (obj: { metadata: { ownerReferences?: { kind: string; name: string; uid: string }[] } }): boolean =>
     obj.metadata.ownerReferences?.some(
-      (o) => o.kind === 'Rollout' && o.name === rollout.metadata.name && (!rollout.metadata.uid || !o.uid || o.uid === rollout.metadata.uid),
+      (o) =>
+        o.kind === 'Rollout' &&
+        o.name === rollout.metadata.name &&
+        (!rollout.metadata.uid || !o.uid || o.uid === rollout.metadata.uid),
     ) ?? false;
 }
 
@@ -26,7 +29,9 @@ function createContext(rollout: Rollout, observed: Observed, now: number): Conte
   const status = structuredClone(rollout.status ?? {});
   const replicaSets = structuredClone(observed.replicaSets.filter(ownedBy(rollout)));
   const rsNames = new Set(replicaSets.map((rs) => rs.metadata.name));
-  const pods = observed.pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && rsNames.has(o.name)));
+  const pods = observed.pods.filter((p) =>
+    p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && rsNames.has(o.name)),
+  );
   const analysisRuns = structuredClone(observed.analysisRuns.filter(ownedBy(rollout)));
   const podHash = podTemplateHash(rollout.spec.template, status.collisionCount);
   const current = replicaSets.find((rs) => hashOf(rs) === podHash);

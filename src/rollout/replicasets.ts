@@ -83,7 +83,9 @@ export function scaleTo(ctx: Context, rs: ReplicaSet, replicas: number): void {
   const from = rs.spec.replicas ?? 0;
   if (from === replicas) return;
   const name = rs.metadata.name ?? '';
-  const pending = ctx.actions.find((a) => a.type === 'create' && a.object.kind === 'ReplicaSet' && a.object.metadata.name === name);
+  const pending = ctx.actions.find(
+    (a) => a.type === 'create' && a.object.kind === 'ReplicaSet' && a.object.metadata.name === name,
+  );
   if (pending?.type === 'create') {
     (pending.object as ReplicaSet).spec.replicas = replicas;
   } else {
@@ -114,9 +116,9 @@ export function setDeadline(ctx: Context, rs: ReplicaSet, at: number): void {
 
 export function clearDeadline(ctx: Context, rs: ReplicaSet): void {
   if (rs.metadata.annotations?.[SCALE_DOWN_DEADLINE_ANNOTATION] === undefined) return;
-  const rest = { ...rs.metadata.annotations };
-  delete rest[SCALE_DOWN_DEADLINE_ANNOTATION];
-  rs.metadata.annotations = rest;
+  rs.metadata.annotations = Object.fromEntries(
+    Object.entries(rs.metadata.annotations).filter(([k]) => k !== SCALE_DOWN_DEADLINE_ANNOTATION),
+  );
   patch(ctx, 'ReplicaSet', rs.metadata.name ?? '', {
     metadata: { annotations: { [SCALE_DOWN_DEADLINE_ANNOTATION]: null } },
   });

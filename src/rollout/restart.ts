@@ -20,7 +20,9 @@ export function resolveMaxUnavailable(value: number | string | undefined, replic
 function podsOf(ctx: Context, rs: ReplicaSet): Pod[] {
   const name = rs.metadata.name;
   return ctx.observed.pods.filter(
-    (p) => p.metadata.deletionTimestamp === undefined && p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === name),
+    (p) =>
+      p.metadata.deletionTimestamp === undefined &&
+      p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === name),
   );
 }
 

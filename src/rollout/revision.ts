@@ -2,6 +2,7 @@ import { REVISION_ANNOTATION } from './constants.js';
 import { emit, isFullyPromoted, newRS, patch, rsByHash, stableRS, type Context } from './context.js';
 import { stepsHash } from './hash.js';
 import { buildReplicaSet, maxRevision, revisionOf } from './replicasets.js';
+import { isRollbackWithinWindow } from './rollback.js';
 
 /**
  * Revisions: a new pod template (or new steps) starts a new update. The ReplicaSet for the template is created or
@@ -18,11 +19,17 @@ export function syncRevision(ctx: Context): void {
     ctx.actions.push({ type: 'create', object: rs });
     ctx.replicaSets = [...ctx.replicaSets, rs];
     emit(ctx, 'Normal', 'NewReplicaSetCreated', `Created ReplicaSet ${rs.metadata.name ?? ''} (revision ${top + 1})`);
-  } else if (ctx.previous.currentPodHash !== ctx.podHash && revisionOf(rs) < top && ctx.previous.currentPodHash !== undefined) {
+  } else if (
+    ctx.previous.currentPodHash !== ctx.podHash &&
+    revisionOf(rs) < top &&
+    ctx.previous.currentPodHash !== undefined
+  ) {
     // An older template came back (undo): it becomes the newest revision, as in Argo.
     const revision = String(top + 1);
     rs.metadata.annotations = { ...(rs.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
-    patch(ctx, 'ReplicaSet', rs.metadata.name ?? '', { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } });
+    patch(ctx, 'ReplicaSet', rs.metadata.name ?? '', {
+      metadata: { annotations: { [REVISION_ANNOTATION]: revision } },
+    });
   }
   ctx.revision = revisionOf(rs);
   if (ctx.rollout.metadata.annotations?.[REVISION_ANNOTATION] !== String(ctx.revision)) {
@@ -82,7 +89,7 @@ export function syncIntents(ctx: Context): void {
     markAborted(ctx);
     return;
   }
-  if (s.promoteFull === true) {
+  if (s.promoteFull === true || isRollbackWithinWindow(ctx)) {
     s.pauseConditions = [];
     s.controllerPause = false;
     s.currentStepIndex = ctx.steps.length;

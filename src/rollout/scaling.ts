@@ -12,9 +12,8 @@ import {
   stableRS,
   type Context,
 } from './context.js';
-import { clearDeadline, deadlineOf, scaleDownAfterDelay, scaleTo } from './replicasets.js';
-import { canaryReplicasAt } from './steps.js';
-import { maxWeight } from './traffic.js';
+import { clearDeadline, deadlineOf, revisionOf, scaleDownAfterDelay, scaleTo } from './replicasets.js';
+import { routedCanaryReplicas } from './traffic.js';
 
 /**
  * ReplicaSet sizes. With traffic routing the stable ReplicaSet stays at full size until promotion and the canary
@@ -34,7 +33,7 @@ export function basicCanaryReplicas(replicas: number, weight: number): number {
 function desiredCanary(ctx: Context): number {
   const index = currentIndex(ctx);
   if (ctx.status.promoteFull === true || index >= ctx.steps.length) return ctx.replicas;
-  if (hasTrafficRouting(ctx)) return canaryReplicasAt(ctx.steps, index, ctx.replicas, maxWeight(ctx));
+  if (hasTrafficRouting(ctx)) return routedCanaryReplicas(ctx);
   let weight = 0;
   for (let i = index; i >= 0; i--) {
     const w = ctx.steps[i]?.setWeight;
@@ -55,10 +54,19 @@ function scaleAbortedCanary(ctx: Context, canary: ReplicaSet, stable: ReplicaSet
   scaleDownAfterDelay(ctx, canary, delay * 1000);
 }
 
+/**
+ * Old ReplicaSets: those waiting on a scale-down deadline keep their pods until it passes (at most
+ * `scaleDownDelayRevisionLimit` of them, newest first); the rest go to 0 at once.
+ */
 function scaleOthers(ctx: Context, keep: ReadonlySet<ReplicaSet>): void {
+  const limit = ctx.canary.scaleDownDelayRevisionLimit ?? Infinity;
+  const waiting = ctx.replicaSets
+    .filter((rs) => !keep.has(rs) && deadlineOf(rs) !== undefined && (rs.spec.replicas ?? 0) > 0)
+    .sort((a, b) => revisionOf(b) - revisionOf(a));
   for (const rs of ctx.replicaSets) {
     if (keep.has(rs)) continue;
-    if (deadlineOf(rs) !== undefined) scaleDownAfterDelay(ctx, rs, 0);
+    const slot = waiting.indexOf(rs);
+    if (slot >= 0 && slot < limit) scaleDownAfterDelay(ctx, rs, 0);
     else if ((rs.spec.replicas ?? 0) > 0) scaleTo(ctx, rs, 0);
   }
 }

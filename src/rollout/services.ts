@@ -1,12 +1,25 @@
 import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './constants.js';
-import { availableReplicas, isAborted, isFullyPromoted, isInitialDeploy, newRS, patch, specReplicas, type Context } from './context.js';
+import {
+  availableReplicas,
+  isAborted,
+  isFullyPromoted,
+  isInitialDeploy,
+  newRS,
+  patch,
+  specReplicas,
+  type Context,
+} from './context.js';
 
 /**
  * Service selectors: the stable Service selects the stable pods, the canary Service the canary pods once they are
  * all available (before that it keeps what it had), and both select stable when idle or aborted.
  */
 
-function point(ctx: Context, serviceName: string | undefined, hash: (current: string | undefined) => string | undefined): void {
+function point(
+  ctx: Context,
+  serviceName: string | undefined,
+  hash: (current: string | undefined) => string | undefined,
+): void {
   if (!serviceName) return;
   const svc = ctx.observed.services.find((s) => s.metadata.name === serviceName);
   if (!svc) return;

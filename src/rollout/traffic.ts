@@ -1,5 +1,5 @@
 import type { Ingress } from '../api/index.js';
-import { DEFAULT_MAX_TRAFFIC_WEIGHT } from './constants.js';
+import { DEFAULT_MAX_TRAFFIC_WEIGHT, DEFAULT_NGINX_ANNOTATION_PREFIX } from './constants.js';
 import {
   availableReplicas,
   currentIndex,
@@ -28,10 +28,17 @@ export function maxWeight(ctx: Context): number {
   return ctx.canary.trafficRouting?.maxTrafficWeight ?? DEFAULT_MAX_TRAFFIC_WEIGHT;
 }
 
+/** Canary pods for the current step with traffic routing, raised to `minPodsPerReplicaSet` when not 0. */
+export function routedCanaryReplicas(ctx: Context): number {
+  const canary = canaryReplicasAt(ctx.steps, currentIndex(ctx), ctx.replicas, maxWeight(ctx));
+  const min = Math.min(ctx.canary.minPodsPerReplicaSet ?? 0, ctx.replicas);
+  return canary > 0 ? Math.max(canary, min) : canary;
+}
+
 /** The canary has exactly its pods for the current step, all available. */
 export function canaryAtDesiredCount(ctx: Context): boolean {
   const rs = newRS(ctx);
-  const want = canaryReplicasAt(ctx.steps, currentIndex(ctx), ctx.replicas, maxWeight(ctx));
+  const want = routedCanaryReplicas(ctx);
   return specReplicas(rs) === want && availableReplicas(rs) >= want;
 }
 
@@ -62,7 +69,12 @@ function syncCanaryIngress(ctx: Context, stableIngress: Ingress, weight: number)
     ownerReferences: [ownerReference(ctx)],
   });
   if (!desired) {
-    emit(ctx, 'Warning', 'TrafficRoutingError', `Ingress "${stableIngress.metadata.name ?? ''}" has no rule with backend service "${ctx.canary.stableService ?? ''}"`);
+    emit(
+      ctx,
+      'Warning',
+      'TrafficRoutingError',
+      `Ingress "${stableIngress.metadata.name ?? ''}" has no rule with backend service "${ctx.canary.stableService ?? ''}"`,
+    );
     return false;
   }
   const name = desired.metadata.name ?? '';
@@ -71,18 +83,24 @@ function syncCanaryIngress(ctx: Context, stableIngress: Ingress, weight: number)
     ctx.actions.push({ type: 'create', object: desired });
     return true;
   }
+  const body = ingressPatch(current, desired, nginx.annotationPrefix ?? DEFAULT_NGINX_ANNOTATION_PREFIX);
+  if (body) patch(ctx, 'Ingress', name, body);
+  return true;
+}
+
+/** The merge patch that turns the observed canary Ingress into the desired one; undefined when they agree. */
+function ingressPatch(current: Ingress, desired: Ingress, prefix: string): Record<string, unknown> | undefined {
   const annotations: Record<string, string | null> = { ...(desired.metadata.annotations ?? {}) };
-  const prefix = nginx.annotationPrefix ?? 'nginx.ingress.kubernetes.io';
-  for (const key of Object.keys(current.metadata.annotations ?? {})) {
+  const have = current.metadata.annotations ?? {};
+  for (const key of Object.keys(have)) {
     if (key.startsWith(`${prefix}/`) && !(key in annotations)) annotations[key] = null;
   }
-  const sameAnnotations = Object.entries(annotations).every(([k, v]) => (current.metadata.annotations?.[k] ?? null) === v);
-  const sameSpec = canonicalJson(current.spec?.rules) === canonicalJson(desired.spec?.rules) &&
+  const sameAnnotations = Object.entries(annotations).every(([k, v]) => (have[k] ?? null) === v);
+  const sameSpec =
+    canonicalJson(current.spec?.rules) === canonicalJson(desired.spec?.rules) &&
     current.spec?.ingressClassName === desired.spec?.ingressClassName;
-  if (!sameAnnotations || !sameSpec) {
-    patch(ctx, 'Ingress', name, { metadata: { annotations }, spec: desired.spec });
-  }
-  return true;
+  if (sameAnnotations && sameSpec) return undefined;
+  return { metadata: { annotations }, spec: desired.spec };
 }
 
 export function reconcileTraffic(ctx: Context): void {
@@ -93,7 +111,12 @@ export function reconcileTraffic(ctx: Context): void {
   for (const ingressName of stableIngressNames(routing.nginx)) {
     const stable = ctx.observed.ingresses.find((i) => i.metadata.name === ingressName);
     if (!stable) {
-      emit(ctx, 'Warning', 'TrafficRoutingError', `Ingress "${ingressName}" not found: create the stable Ingress named in trafficRouting.nginx`);
+      emit(
+        ctx,
+        'Warning',
+        'TrafficRoutingError',
+        `Ingress "${ingressName}" not found: create the stable Ingress named in trafficRouting.nginx`,
+      );
       applied = false;
       continue;
     }
@@ -103,7 +126,11 @@ export function reconcileTraffic(ctx: Context): void {
   const before = ctx.previous.canary?.weights?.canary.weight;
   ctx.status.canary ??= {};
   ctx.status.canary.weights = {
-    canary: { weight, podTemplateHash: ctx.podHash, ...(ctx.canary.canaryService ? { serviceName: ctx.canary.canaryService } : {}) },
+    canary: {
+      weight,
+      podTemplateHash: ctx.podHash,
+      ...(ctx.canary.canaryService ? { serviceName: ctx.canary.canaryService } : {}),
+    },
     stable: {
       weight: maxWeight(ctx) - weight,
       ...(ctx.status.stableRS ? { podTemplateHash: ctx.status.stableRS } : {}),

@@ -79,7 +79,7 @@ class MemoryBackend implements SyncBackend {
     if (after < this.#compactedThrough) return 'gone';
     // Versions in the log are consecutive, so the first change after `after` sits at a computable index.
     const first = this.#log[0]?.resourceVersion ?? this.#version + 1;
-    return this.#log.slice(Math.max(0, after + 2 - first));
+    return this.#log.slice(Math.max(0, after + 1 - first));
   }
 
   close(): void {

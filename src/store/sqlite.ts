@@ -104,7 +104,7 @@ class SqliteBackend implements SyncBackend {
     try {
       this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       this.#db.pragma('journal_mode = WAL');
-      this.#db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      this.#db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
       this.#db.pragma('foreign_keys = ON');
       migrate(this.#db, options.path);
       this.#stmt = prepareStatements(this.#db);

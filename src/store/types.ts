@@ -10,12 +10,20 @@ import type { KubeObject } from '../api/meta.js';
  *   `ServiceMonitor`, `Event`, `Lease`, ...). Cluster-scoped kinds use the namespace "".
  * - Every write assigns a new `metadata.resourceVersion`, a decimal string that grows monotonically across the
  *   whole store, so watchers can resume "after version N".
+ * - An object's namespace is its `metadata.namespace`, or "" when that is absent: the store does not know which
+ *   kinds are namespaced, so callers default the namespace of namespaced kinds before writing.
  * - `create` sets `uid`, `creationTimestamp`, `generation` 1 and `resourceVersion`; it resolves
- *   `metadata.generateName` into a name when `name` is empty. It fails with `ALREADY_EXISTS`.
+ *   `metadata.generateName` into a name when `name` is empty. It fails with `ALREADY_EXISTS`. It ignores
+ *   `status` (as the API server does for kinds with a status subresource): write status with `updateStatus`.
  * - `update` replaces metadata and spec but never status; `updateStatus` replaces status only. Both fail with
  *   `CONFLICT` when `metadata.resourceVersion` is set and differs from the stored one (optimistic concurrency),
- *   and with `NOT_FOUND` when the object does not exist. `generation` grows when spec changes.
+ *   and with `NOT_FOUND` when the object does not exist. `generation` grows when spec (any top-level field other
+ *   than apiVersion, kind, metadata and status) changes. System metadata (uid, creationTimestamp, generation,
+ *   resourceVersion) is the store's: callers' values are ignored.
+ * - A write that changes nothing is a no-op: the resourceVersion stays and watchers hear nothing.
+ * - Objects are copied in and out: mutating an argument or a result never changes stored state.
  * - Errors are `KanaryError`s with codes `NOT_FOUND`, `ALREADY_EXISTS`, `CONFLICT`, `INVALID_SPEC`.
+ * - The shared contract suite (`runStoreContract`) is the executable form of these rules.
  */
 export interface ResourceStore {
   /** Reads one object; undefined when it does not exist. */
@@ -50,7 +58,8 @@ export interface ResourceStore {
 
   /**
    * Streams changes to objects of a kind after `resourceVersion` (or from now when absent). Events are delivered in
-   * resourceVersion order, each exactly once. If the store can no longer replay from `resourceVersion` it calls
+   * resourceVersion order, each exactly once, never synchronously inside the write that caused them; a DELETED
+   * event carries the object's last state with the delete's own (new) resourceVersion. If the store can no longer replay from `resourceVersion` it calls
    * `onError` with a KanaryError of code `GONE` and stops; the caller lists again and watches from the list's version.
    * A watch on an implementation that loses its connection reconnects by itself or reports through `onError`.
    * Returns a function that stops the watch.

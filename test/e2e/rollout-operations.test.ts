@@ -33,7 +33,10 @@ describe('rollout journeys: operations', () => {
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     await j.whenPromoted();
-    const first = await j.whenBackgroundRunEnds('Failed', 'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)');
+    const first = await j.whenBackgroundRunEnds(
+      'Failed',
+      'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)',
+    );
     await j.whenTimePasses('31s');
     expect((await j.canaryRS())?.spec.replicas).toBe(0);
     await j.whenTimePasses('10m');
@@ -52,7 +55,10 @@ describe('rollout journeys: operations', () => {
   });
 
   it('promote without a pause skips the current step and cancels its analysis', async () => {
-    j = await Journey.given({ withTemplate: true, steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }, { pause: {} }] });
+    j = await Journey.given({
+      withTemplate: true,
+      steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     await j.thenStep(1);
@@ -82,7 +88,9 @@ describe('rollout journeys: operations', () => {
   });
 
   it('pause holds everything (manually paused), resume continues', async () => {
-    j = await Journey.given({ steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 40 }, { pause: {} }] });
+    j = await Journey.given({
+      steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 40 }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     await j.whenPaused();
@@ -95,7 +103,9 @@ describe('rollout journeys: operations', () => {
   });
 
   it('promote on a manually paused rollout unpauses it', async () => {
-    j = await Journey.given({ steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 40 }, { pause: {} }] });
+    j = await Journey.given({
+      steps: [{ setWeight: 20 }, { pause: { duration: '1m' } }, { setWeight: 40 }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPaused();
     await j.whenPromoted();

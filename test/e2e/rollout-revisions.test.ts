@@ -103,7 +103,10 @@ describe('rollout journeys: revisions and lifecycle', () => {
     await j.thenPhase('Progressing');
     await j.whenTimePasses('2s');
     const rs = await j.canaryRS();
-    await j.thenPhase('Degraded', `ProgressDeadlineExceeded: ReplicaSet "${rs?.metadata.name ?? ''}" has timed out progressing.`);
+    await j.thenPhase(
+      'Degraded',
+      `ProgressDeadlineExceeded: ReplicaSet "${rs?.metadata.name ?? ''}" has timed out progressing.`,
+    );
     await j.thenWeight(0);
     // progress resumes once the pods come up
     j.world.pods.healTemplate((await j.status()).currentPodHash ?? '');
@@ -118,7 +121,9 @@ describe('rollout journeys: revisions and lifecycle', () => {
     await j.whenTimePasses('2m');
     const s = await j.status();
     expect(s.abort).toBe(true);
-    expect(s.message).toMatch(/^RolloutAborted: Rollout aborted update to revision 2: ReplicaSet ".*" has timed out progressing\.$/);
+    expect(s.message).toMatch(
+      /^RolloutAborted: Rollout aborted update to revision 2: ReplicaSet ".*" has timed out progressing\.$/,
+    );
   });
 
   it('pause steps do not count against the progress deadline', async () => {
@@ -186,7 +191,10 @@ describe('rollout journeys: revisions and lifecycle', () => {
 
   it('a missing AnalysisTemplate is InvalidSpec (Degraded) until it is created', async () => {
     j = await Journey.given({ analysis: true, noTemplate: true, noWait: true });
-    await j.thenPhase('Degraded', 'InvalidSpec: AnalysisTemplate "sample-app" not found: create it or fix the templateName');
+    await j.thenPhase(
+      'Degraded',
+      'InvalidSpec: AnalysisTemplate "sample-app" not found: create it or fix the templateName',
+    );
     expect(await j.replicaSets()).toHaveLength(0);
     await j.world.apply((await import('../sim/fixtures.js')).successShareTemplate());
     await j.whenPodsBecomeReady();

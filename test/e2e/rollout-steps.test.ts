@@ -10,7 +10,9 @@ describe('rollout journeys: steps', () => {
   });
 
   it('a timed pause completes by itself once its duration has passed, not before', async () => {
-    j = await Journey.given({ steps: [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 60 }, { pause: {} }] });
+    j = await Journey.given({
+      steps: [{ setWeight: 20 }, { pause: { duration: '30s' } }, { setWeight: 60 }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     await j.thenStep(1);
@@ -28,7 +30,10 @@ describe('rollout journeys: steps', () => {
   });
 
   it('never sends weight to a canary without an available pod, and holds the previous weight until pods are up', async () => {
-    j = await Journey.given({ replicas: 4, steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] });
+    j = await Journey.given({
+      replicas: 4,
+      steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.thenWeight(0);
     expect((await j.canaryRS())?.spec.replicas).toBe(1);
@@ -46,7 +51,10 @@ describe('rollout journeys: steps', () => {
   });
 
   it('sizes the canary at ceil(replicas x weight / 100) while stable stays at full size', async () => {
-    j = await Journey.given({ replicas: 10, steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 33 }, { pause: {} }] });
+    j = await Journey.given({
+      replicas: 10,
+      steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 33 }, { pause: {} }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     expect((await j.canaryRS())?.spec.replicas).toBe(3);
@@ -103,7 +111,12 @@ describe('rollout journeys: steps', () => {
   it('an inline analysis step creates a step run and advances when it succeeds', async () => {
     j = await Journey.given({
       withTemplate: true,
-      steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }, { setWeight: 60 }, { pause: {} }],
+      steps: [
+        { setWeight: 30 },
+        { analysis: { templates: [{ templateName: 'sample-app' }] } },
+        { setWeight: 60 },
+        { pause: {} },
+      ],
     });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
@@ -111,7 +124,11 @@ describe('rollout journeys: steps', () => {
     const [run] = await j.liveRuns();
     const hash = (await j.status()).currentPodHash ?? '';
     expect(run?.metadata.name).toBe(`sample-app-${hash}-2-1`);
-    expect(run?.metadata.labels).toMatchObject({ 'rollout-type': 'Step', 'step-index': '1', 'rollouts-pod-template-hash': hash });
+    expect(run?.metadata.labels).toMatchObject({
+      'rollout-type': 'Step',
+      'step-index': '1',
+      'rollouts-pod-template-hash': hash,
+    });
     expect(run?.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Rollout', name: 'sample-app' });
     expect(run?.spec.metrics.map((m) => m.name)).toEqual(['success-share']);
     await j.thenPhase('Progressing', 'waiting for all steps to complete');
@@ -121,10 +138,16 @@ describe('rollout journeys: steps', () => {
   });
 
   it('a failed analysis step aborts with the step-based prefix', async () => {
-    j = await Journey.given({ withTemplate: true, steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }] });
+    j = await Journey.given({
+      withTemplate: true,
+      steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
-    await j.whenStepRunEnds('Error', 'Metric "success-share" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)');
+    await j.whenStepRunEnds(
+      'Error',
+      'Metric "success-share" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)',
+    );
     await j.thenPhase(
       'Degraded',
       'RolloutAborted: Rollout aborted update to revision 2: Step-based analysis phase error/failed: Metric "success-share" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4)',
@@ -133,10 +156,21 @@ describe('rollout journeys: steps', () => {
   });
 
   it('an inconclusive step run pauses with InconclusiveAnalysisRun and promote moves on', async () => {
-    j = await Journey.given({ withTemplate: true, steps: [{ setWeight: 30 }, { analysis: { templates: [{ templateName: 'sample-app' }] } }, { setWeight: 60 }, { pause: {} }] });
+    j = await Journey.given({
+      withTemplate: true,
+      steps: [
+        { setWeight: 30 },
+        { analysis: { templates: [{ templateName: 'sample-app' }] } },
+        { setWeight: 60 },
+        { pause: {} },
+      ],
+    });
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
-    await j.whenStepRunEnds('Inconclusive', 'Metric "success-share" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)');
+    await j.whenStepRunEnds(
+      'Inconclusive',
+      'Metric "success-share" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)',
+    );
     await j.thenPhase('Paused', 'InconclusiveAnalysisRun');
     await j.thenStep(1);
     await j.whenTimePasses('10m');
@@ -151,9 +185,15 @@ describe('rollout journeys: steps', () => {
     await j.whenImageSet('2.0.0');
     await j.whenPodsBecomeReady();
     await j.whenPromoted();
-    const first = await j.whenBackgroundRunEnds('Inconclusive', 'Metric "success-share" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)');
+    const first = await j.whenBackgroundRunEnds(
+      'Inconclusive',
+      'Metric "success-share" assessed Inconclusive due to inconclusive (1) > inconclusiveLimit (0)',
+    );
     // The 5m pause step was already paused: its condition comes first, the inconclusive one joins it.
-    expect((await j.status()).pauseConditions?.map((c) => c.reason)).toEqual(['CanaryPauseStep', 'InconclusiveAnalysisRun']);
+    expect((await j.status()).pauseConditions?.map((c) => c.reason)).toEqual([
+      'CanaryPauseStep',
+      'InconclusiveAnalysisRun',
+    ]);
     await j.thenPhase('Paused', 'CanaryPauseStep');
     await j.whenTimePasses('6m');
     await j.thenStep(3);
@@ -179,7 +219,10 @@ describe('rollout journeys: steps', () => {
     await j.whenPodsBecomeReady();
     const byHash = async (): Promise<Record<string, string | undefined>> =>
       Object.fromEntries(
-        (await j!.world.podsOf(j!.ns)).map((p) => [p.metadata.labels?.['rollouts-pod-template-hash'] ?? '', p.metadata.labels?.deployment]),
+        (await j!.world.podsOf(j!.ns)).map((p) => [
+          p.metadata.labels?.['rollouts-pod-template-hash'] ?? '',
+          p.metadata.labels?.deployment,
+        ]),
       );
     const s = await j.status();
     expect(await byHash()).toEqual({ [s.stableRS ?? '']: 'stable', [s.currentPodHash ?? '']: 'canary' });

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { AnalysisPhase, AnalysisRun, ReplicaSet, RolloutStatus } from '../../src/api/index.js';
+import type { AnalysisPhase, AnalysisRun, KubeObject, ReplicaSet, RolloutStatus } from '../../src/api/index.js';
 import { parseDuration } from '../../src/api/index.js';
 import * as ops from '../../src/operations/index.js';
 import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL, revisionOf } from '../../src/rollout/index.js';
@@ -13,6 +13,8 @@ export interface GivenOptions extends RolloutKnobs, WorldOptions {
   noTemplate?: boolean;
   /** Create the seed's AnalysisTemplate even without background analysis (for analysis steps). */
   withTemplate?: boolean;
+  /** More objects to create before the Rollout (templates, ...). */
+  objects?: KubeObject[];
 }
 
 /**
@@ -35,7 +37,9 @@ export class Journey {
     await world.apply(service('sample-app'));
     await world.apply(service('sample-app-canary'));
     await world.apply(stableIngress());
-    if ((options.analysis === true || options.withTemplate === true) && options.noTemplate !== true) await world.apply(successShareTemplate());
+    if ((options.analysis === true || options.withTemplate === true) && options.noTemplate !== true)
+      await world.apply(successShareTemplate());
+    for (const obj of options.objects ?? []) await world.apply(obj);
     await world.apply(seedRollout(options));
     if (options.noWait === true) await world.settle();
     else await world.advance(world.pods.readyAfterMs + 1);
@@ -49,7 +53,13 @@ export class Journey {
   // ---- when ----
 
   async whenImageSet(tag: string): Promise<void> {
-    await ops.setImage(this.world.store, NS, NAME, 'sample-app', `ghcr.io/jhandguy/canary-deployment/sample-app:${tag}`);
+    await ops.setImage(
+      this.world.store,
+      NS,
+      NAME,
+      'sample-app',
+      `ghcr.io/jhandguy/canary-deployment/sample-app:${tag}`,
+    );
     await this.world.settle();
   }
 
@@ -84,7 +94,10 @@ export class Journey {
   }
 
   async whenRestarted(inMs?: number): Promise<void> {
-    await ops.restart(this.world.store, NS, NAME, { now: this.world.clock.now(), ...(inMs === undefined ? {} : { inMs }) });
+    await ops.restart(this.world.store, NS, NAME, {
+      now: this.world.clock.now(),
+      ...(inMs === undefined ? {} : { inMs }),
+    });
     await this.world.settle();
   }
 

@@ -99,7 +99,9 @@ export function stableIngress(): Ingress {
         {
           host: 'sample.app',
           http: {
-            paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'sample-app', port: { name: 'http' } } } }],
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'sample-app', port: { name: 'http' } } } },
+            ],
           },
         },
       ],
@@ -122,7 +124,8 @@ export function successShareTemplate(): AnalysisTemplate {
           provider: {
             prometheus: {
               address: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
-              query: 'sum(rate(sample_app_requests_count{service="sample-app-canary", success="true"}[1m])) by (service)',
+              query:
+                'sum(rate(sample_app_requests_count{service="sample-app-canary", success="true"}[1m])) by (service)',
             },
           },
         },

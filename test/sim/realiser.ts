@@ -57,7 +57,13 @@ export class PodRealiser {
         labels: { ...(rs.spec.template.metadata?.labels ?? {}) },
         annotations: { ...(rs.spec.template.metadata?.annotations ?? {}) },
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true },
+          {
+            apiVersion: 'apps/v1',
+            kind: 'ReplicaSet',
+            name: rs.metadata.name ?? '',
+            uid: rs.metadata.uid ?? '',
+            controller: true,
+          },
         ],
       },
       spec: rs.spec.template.spec,
@@ -70,7 +76,8 @@ export class PodRealiser {
     let changed = false;
     const replicaSets = (await this.#store.list<ReplicaSet>('ReplicaSet')).items;
     let pods = (await this.#store.list<Pod>('Pod')).items;
-    const ownerOf = (p: Pod): string | undefined => p.metadata.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
+    const ownerOf = (p: Pod): string | undefined =>
+      p.metadata.ownerReferences?.find((o) => o.kind === 'ReplicaSet')?.name;
     for (const pod of pods) {
       if (!replicaSets.some((rs) => rs.metadata.name === ownerOf(pod))) {
         await this.#store.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name ?? '');
@@ -104,14 +111,26 @@ export class PodRealiser {
         if (is !== shouldBe) {
           const fresh = await this.#store.get<Pod>('Pod', ns, pod.metadata.name ?? '');
           if (!fresh) continue;
-          const status = { phase: shouldBe ? 'Running' : 'Pending', conditions: [{ type: 'Ready', status: shouldBe ? 'True' : 'False' }] };
+          const status = {
+            phase: shouldBe ? 'Running' : 'Pending',
+            conditions: [{ type: 'Ready', status: shouldBe ? 'True' : 'False' }],
+          };
           await this.#store.updateStatus<Pod>({ ...fresh, status } as Pod);
           changed = true;
         }
       }
-      const status = { replicas: owned.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation ?? 1 };
+      const status = {
+        replicas: owned.length,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        observedGeneration: rs.metadata.generation ?? 1,
+      };
       const cur = rs.status ?? {};
-      if (cur.replicas !== status.replicas || cur.readyReplicas !== status.readyReplicas || cur.availableReplicas !== status.availableReplicas) {
+      if (
+        cur.replicas !== status.replicas ||
+        cur.readyReplicas !== status.readyReplicas ||
+        cur.availableReplicas !== status.availableReplicas
+      ) {
         const fresh = await this.#store.get<ReplicaSet>('ReplicaSet', ns, rs.metadata.name ?? '');
         if (fresh) await this.#store.updateStatus<ReplicaSet>({ ...fresh, status });
         changed = true;

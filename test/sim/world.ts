@@ -80,7 +80,8 @@ export class World {
       await this.controller.waitIdle(3);
       const version = await this.#version();
       if (!a && !b && version === last) {
-        if (this.errors.length > 0) throw this.errors[0];
+        const first = this.errors[0];
+        if (first) throw first;
         return;
       }
       last = version;
@@ -105,7 +106,10 @@ export class World {
     const ns = obj.metadata.namespace ?? '';
     const current = await this.store.get<T>(obj.kind, ns, obj.metadata.name ?? '');
     if (!current) return this.store.create(obj);
-    return this.store.update({ ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
+    return this.store.update({
+      ...obj,
+      metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
+    });
   }
 
   async rollout(ns: string, name: string): Promise<Rollout> {
@@ -132,9 +136,10 @@ export class World {
   }
 
   async analysisRuns(ns: string): Promise<AnalysisRun[]> {
-    return (await this.store.list<AnalysisRun>('AnalysisRun', { namespace: ns })).items.sort((a, b) =>
-      (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-      Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
+    return (await this.store.list<AnalysisRun>('AnalysisRun', { namespace: ns })).items.sort(
+      (a, b) =>
+        (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
+        Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
     );
   }
 
@@ -142,6 +147,11 @@ export class World {
     const items = (await this.store.list<KubeObject & Record<string, unknown>>('Event', { namespace: ns })).items;
     return items
       .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
-      .map((e) => ({ type: String(e.type), reason: String(e.reason), message: String(e.message), at: String(e.lastTimestamp) }));
+      .map((e) => ({
+        type: String(e.type),
+        reason: String(e.reason),
+        message: String(e.message),
+        at: String(e.lastTimestamp),
+      }));
   }
 }

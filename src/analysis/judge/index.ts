@@ -17,8 +17,10 @@ export type {
   JudgeVerdict,
 } from './judge.js';
 export { batchFromTotals } from './totals.js';
+export { histogramOf } from './latency-histogram.js';
+export type { LatencyHistogram } from './latency-histogram.js';
 export type { ArmTotals, JudgeTotals } from './totals.js';
 export { mulberry32, sampleBinomial, sampleNormal, samplePoisson } from './prng.js';
 export type { Random } from './prng.js';
-export { sampleLatency, simulateSecond, simulateTraffic, weightAt } from './simulate.js';
+export { mergeBatches, sampleLatency, simulateSecond, simulateTraffic, weightAt, withHistograms } from './simulate.js';
 export type { ArmBehaviour, LatencyDistribution, SimulatedSecond, TrafficScenario, WeightStep } from './simulate.js';

@@ -8,7 +8,8 @@ import { resolveJudgeConfig } from './config.js';
 import type { JudgeConfig, JudgeConfigInput } from './config.js';
 import { initJudgeState, stepJudge } from './judge.js';
 import { mulberry32 } from './prng.js';
-import { simulateTraffic } from './simulate.js';
+import type { JudgeBatch } from './judge.js';
+import { mergeBatches, simulateTraffic, withHistograms } from './simulate.js';
 import type { ArmBehaviour, TrafficScenario, WeightStep } from './simulate.js';
 
 interface Outcome {
@@ -19,14 +20,38 @@ interface Outcome {
   readonly canaryErrors: number;
 }
 
-function runOnce(scenario: TrafficScenario, config: JudgeConfig, horizon: number, seed: number): Outcome {
-  let state = initJudgeState(config);
+/** How the judge sees the traffic: per second with raw samples, or per scrape interval with histograms. */
+interface Observation {
+  readonly intervalSeconds: number;
+  readonly bucketsMs?: readonly number[];
+}
+const PER_SECOND: Observation = { intervalSeconds: 1 };
+
+function* observe(scenario: TrafficScenario, horizon: number, seed: number, how: Observation) {
+  let pending: JudgeBatch[] = [];
   for (const s of simulateTraffic(scenario, horizon, mulberry32(seed))) {
-    const step = stepJudge(state, s.batch, config);
+    pending.push(s.batch);
+    if (pending.length < how.intervalSeconds) continue;
+    const merged = pending.length === 1 ? s.batch : mergeBatches(pending);
+    pending = [];
+    yield { seconds: s.second + 1, batch: how.bucketsMs ? withHistograms(merged, how.bucketsMs) : merged };
+  }
+}
+
+function runOnce(
+  scenario: TrafficScenario,
+  config: JudgeConfig,
+  horizon: number,
+  seed: number,
+  how: Observation,
+): Outcome {
+  let state = initJudgeState(config);
+  for (const { seconds, batch } of observe(scenario, horizon, seed, how)) {
+    const step = stepJudge(state, batch, config);
     state = step.state;
     if (step.verdict === 'fail') {
       const c = state.counts;
-      return { detected: true, seconds: s.second + 1, canaryRequests: c.canaryRequests, canaryErrors: c.canaryErrors };
+      return { detected: true, seconds, canaryRequests: c.canaryRequests, canaryErrors: c.canaryErrors };
     }
   }
   const c = state.counts;
@@ -39,9 +64,10 @@ function runMany(
   horizon: number,
   runs: number,
   seedBase: number,
+  how: Observation = PER_SECOND,
 ): Outcome[] {
   const config = resolveJudgeConfig(input);
-  return Array.from({ length: runs }, (_, i) => runOnce(scenario, config, horizon, seedBase * 1_000_003 + i));
+  return Array.from({ length: runs }, (_, i) => runOnce(scenario, config, horizon, seedBase * 1_000_003 + i, how));
 }
 
 /** Upper end of the 95% Wilson score interval for a binomial proportion k/n. */
@@ -78,6 +104,13 @@ const STEPS_25_50_75: WeightStep[] = [
   { fromSecond: 200, weight: 75 },
 ];
 const LATENCY = { kind: 'lognormal', medianMs: 50, sigma: 0.5 } as const;
+/** Cheaper to draw than the lognormal (one uniform per request): used by the 1,000-run A/A latency checks. */
+const SKEWED_LATENCY = { kind: 'exponential', meanMs: 30, shiftMs: 20 } as const;
+const STEPS_25_50_75_FAST: WeightStep[] = [
+  { fromSecond: 0, weight: 25 },
+  { fromSecond: 60, weight: 50 },
+  { fromSecond: 120, weight: 75 },
+];
 const scenario = (weights: WeightStep[], canary: ArmBehaviour, stable: ArmBehaviour): TrafficScenario => ({
   rps: RPS,
   weights,
@@ -99,7 +132,7 @@ describe('A/A: false aborts stay within α (upper 95% bound over 1,000 runs)', (
   });
 
   it('latency: identical distributions, no tolerance', () => {
-    const arm = { errorRate: 0, latency: LATENCY };
+    const arm = { errorRate: 0, latency: SKEWED_LATENCY };
     const config = { alpha: ALPHA, latency: { toleranceMs: 0, toleranceRelative: 0 } };
     const outcomes = runMany(scenario(HALF, arm, arm), config, 120, 1000, 12);
     const aborts = outcomes.filter((o) => o.detected).length;
@@ -108,10 +141,37 @@ describe('A/A: false aborts stay within α (upper 95% bound over 1,000 runs)', (
   });
 });
 
+/** Prometheus client defaults (0.005 s … 10 s), in ms. */
+const PROMETHEUS_BUCKETS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+const SCRAPE_15S: Observation = { intervalSeconds: 15, bucketsMs: PROMETHEUS_BUCKETS_MS };
+
+describe('latency from Prometheus-style histograms every 15 s', () => {
+  it('A/A: false aborts stay within α over 1,000 runs (no tolerance)', () => {
+    const arm = { errorRate: 0, latency: SKEWED_LATENCY };
+    const config = { alpha: ALPHA, latency: { toleranceMs: 0, toleranceRelative: 0 } };
+    const outcomes = runMany(scenario(HALF, arm, arm), config, 240, 1000, 14, SCRAPE_15S);
+    const aborts = outcomes.filter((o) => o.detected).length;
+    console.log(
+      `A/A latency histograms: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`,
+    );
+    expect(wilsonUpper(aborts, 1000)).toBeLessThanOrEqual(ALPHA);
+  });
+
+  it('detects latency +100 ms', () => {
+    const traffic = scenario(
+      HALF,
+      { errorRate: 0, latency: { ...LATENCY, shiftMs: 100 } },
+      { errorRate: 0, latency: LATENCY },
+    );
+    const outcomes = runMany(traffic, { alpha: ALPHA }, 600, 100, 24, SCRAPE_15S);
+    expect(report('latency +100 ms, histograms every 15 s', outcomes).rate).toBeGreaterThanOrEqual(0.99);
+  });
+});
+
 describe('A/A with the default settings (0.5% errors, identical latencies)', () => {
   it('practically never aborts', () => {
-    const arm = { errorRate: 0.005, latency: LATENCY };
-    const outcomes = runMany(scenario(STEPS_25_50_75, arm, arm), { alpha: ALPHA }, 300, 1000, 13);
+    const arm = { errorRate: 0.005, latency: SKEWED_LATENCY };
+    const outcomes = runMany(scenario(STEPS_25_50_75_FAST, arm, arm), { alpha: ALPHA }, 180, 1000, 13);
     const aborts = outcomes.filter((o) => o.detected).length;
     console.log(
       `A/A default settings: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`,

@@ -108,6 +108,35 @@ describe('updateJudge: explicit cases', () => {
     expect(u?.evidence.explanation).toMatch(/slower/);
   });
 
+  it('reads latency histograms (one bet per interval) and counts their requests', () => {
+    const h = (counts: number[]) => ({ upperBoundsMs: [50, 100, 250], counts });
+    const b: JudgeBatch = {
+      canary: { requests: 10, errors: 0, latencyHistogram: h([0, 0, 10, 0]) },
+      stable: { requests: 10, errors: 0, latencyHistogram: h([10, 0, 0, 0]) },
+    };
+    const updates = feed(Array.from({ length: 30 }, () => b));
+    expect(last(updates).evidence.counts.canaryLatencySamples).toBe(300);
+    expect(last(updates).evidence.estimates.latency?.slowerShare).toBe(1);
+    expect(last(updates).evidence.estimates.latency?.canaryMeanMs).toBeNull();
+    expect(updates.find((u) => u.verdict === 'fail')?.state.failed?.cause).toBe('latency');
+  });
+
+  it.each([
+    ['only one arm has a histogram', { upperBoundsMs: [50], counts: [1, 0] }, undefined],
+    [
+      'the arms use different buckets',
+      { upperBoundsMs: [50], counts: [1, 0] },
+      { upperBoundsMs: [60], counts: [1, 0] },
+    ],
+  ])('rejects latency histograms when %s', (_name, canaryHistogram, stableHistogram) => {
+    const config = resolveJudgeConfig();
+    const b: JudgeBatch = {
+      canary: { requests: 1, errors: 0, latencyHistogram: canaryHistogram },
+      stable: { requests: 1, errors: 0, ...(stableHistogram ? { latencyHistogram: stableHistogram } : {}) },
+    };
+    expect(() => updateJudge(initJudgeState(config), b, config)).toThrow(/same bucket bounds/);
+  });
+
   it('ignores latency when disabled', () => {
     const config = resolveJudgeConfig({ latency: { enabled: false } });
     const u = last(

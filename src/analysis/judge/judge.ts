@@ -10,8 +10,10 @@ import { KanaryError } from '../../common/index.js';
 import type { JudgeConfig } from './config.js';
 import { errorEvidence, initErrorTest, updateErrorTest } from './error-rate-test.js';
 import type { ErrorEvidence, ErrorTestState } from './error-rate-test.js';
-import { initLatencyTest, latencyLogE, updateLatencyTest } from './latency-test.js';
-import type { LatencyTestState } from './latency-test.js';
+import { histogramProblem, histogramTotal, sameBounds } from './latency-histogram.js';
+import type { LatencyHistogram } from './latency-histogram.js';
+import { initLatencyTest, latencyLogE, updateLatencyTest, updateLatencyTestWithHistograms } from './latency-test.js';
+import type { LatencyParams, LatencyTestState } from './latency-test.js';
 import { expForReport, logMeanExp } from './log-math.js';
 
 /** What one arm did during one observation interval. */
@@ -20,6 +22,8 @@ export interface ArmObservation {
   readonly errors: number;
   /** Latencies (ms) of some or all of the interval's requests, in arrival order; omit when unknown. */
   readonly latenciesMs?: readonly number[];
+  /** Or: the interval's latency histogram (e.g. from Prometheus buckets); both arms must use the same buckets. */
+  readonly latencyHistogram?: LatencyHistogram;
 }
 
 /** One observation interval: counts are increments over the interval, not running totals. */
@@ -156,6 +160,33 @@ function checkArm(name: string, arm: ArmObservation): void {
   if (!Number.isFinite(errors) || errors < 0 || errors > requests)
     bad(`errors = ${String(errors)} of ${requests} requests`);
   for (const ms of arm.latenciesMs ?? []) if (!Number.isFinite(ms) || ms < 0) bad(`a latency of ${String(ms)} ms`);
+  const problem = arm.latencyHistogram ? histogramProblem(arm.latencyHistogram) : null;
+  if (problem !== null) bad(`a latency histogram with ${problem}`);
+}
+
+function checkHistograms(batch: JudgeBatch): void {
+  const c = batch.canary.latencyHistogram;
+  const s = batch.stable.latencyHistogram;
+  if ((c === undefined) !== (s === undefined) || (c && s && !sameBounds(c, s))) {
+    throw new KanaryError(
+      'PROVIDER_UNAVAILABLE',
+      'judge: latency histograms must come for both arms with the same bucket bounds; ' +
+        'query both arms with the same histogram metric',
+    );
+  }
+}
+
+function latencyCount(arm: ArmObservation): number {
+  return (arm.latenciesMs?.length ?? 0) + (arm.latencyHistogram ? histogramTotal(arm.latencyHistogram) : 0);
+}
+
+function updateLatency(state: LatencyTestState, batch: JudgeBatch, params: LatencyParams): LatencyTestState {
+  const c = batch.canary;
+  const s = batch.stable;
+  const withSamples = updateLatencyTest(state, c.latenciesMs ?? [], s.latenciesMs ?? [], params);
+  return c.latencyHistogram && s.latencyHistogram
+    ? updateLatencyTestWithHistograms(withSamples, c.latencyHistogram, s.latencyHistogram, params)
+    : withSamples;
 }
 
 function addCounts(c: JudgeCounts, b: JudgeBatch): JudgeCounts {
@@ -165,8 +196,8 @@ function addCounts(c: JudgeCounts, b: JudgeBatch): JudgeCounts {
     canaryErrors: c.canaryErrors + b.canary.errors,
     stableRequests: c.stableRequests + b.stable.requests,
     stableErrors: c.stableErrors + b.stable.errors,
-    canaryLatencySamples: c.canaryLatencySamples + (b.canary.latenciesMs?.length ?? 0),
-    stableLatencySamples: c.stableLatencySamples + (b.stable.latenciesMs?.length ?? 0),
+    canaryLatencySamples: c.canaryLatencySamples + latencyCount(b.canary),
+    stableLatencySamples: c.stableLatencySamples + latencyCount(b.stable),
   };
 }
 
@@ -203,20 +234,13 @@ export function stepJudge(
   }
   checkArm('canary', batch.canary);
   checkArm('stable', batch.stable);
+  checkHistograms(batch);
   const latencyParams = state.params.latency;
   const next: JudgeState = {
     ...state,
     counts: addCounts(state.counts, batch),
     errorTest: updateErrorTest(state.errorTest, batch, state.params),
-    latencyTest:
-      state.latencyTest && latencyParams
-        ? updateLatencyTest(
-            state.latencyTest,
-            batch.canary.latenciesMs ?? [],
-            batch.stable.latenciesMs ?? [],
-            latencyParams,
-          )
-        : null,
+    latencyTest: state.latencyTest && latencyParams ? updateLatency(state.latencyTest, batch, latencyParams) : null,
   };
   const logs = logsOf(next);
   const crossed = logs.combined >= Math.log(1 / config.alpha);
@@ -257,8 +281,8 @@ function estimatesOf(state: JudgeState): JudgeEstimates {
   const l = state.latencyTest;
   const latency = l
     ? {
-        canaryMeanMs: l.canary.count > 0 ? l.canary.sumMs / l.canary.count : null,
-        stableMeanMs: l.stable.count > 0 ? l.stable.sumMs / l.stable.count : null,
+        canaryMeanMs: l.canary.summed > 0 ? l.canary.sumMs / l.canary.summed : null,
+        stableMeanMs: l.stable.summed > 0 ? l.stable.sumMs / l.stable.summed : null,
         slowerShare: l.groups > 0 ? l.scoreSum / l.groups : null,
       }
     : null;

@@ -103,7 +103,7 @@ describe('latency e-process', () => {
     expect(Math.exp(latencyLogE(state))).toBeCloseTo(expected, 12);
     expect(state.groups).toBe(1);
     expect(state.scoreSum).toBe(1);
-    expect(state.canary).toEqual({ count: 5, sumMs: 60 });
+    expect(state.canary).toEqual({ count: 5, sumMs: 60, summed: 5 });
   });
 
   it('loses wealth when the canary is faster (one-sided: faster is never a regression)', () => {

@@ -9,6 +9,8 @@
  * S'), then E[Z | past] ≤ ½. The wealth ∏(1 + λ·(Z − ½)) with a fixed bet λ in [0, 2) is then a non-negative
  * supermartingale starting at 1; the judge averages a fixed grid of bets (a mixture, still a supermartingale).
  */
+import { histogramSlowerScore, histogramTotal } from './latency-histogram.js';
+import type { LatencyHistogram } from './latency-histogram.js';
 import { logMeanExp } from './log-math.js';
 
 export interface LatencyParams {
@@ -22,8 +24,11 @@ export interface LatencyParams {
 
 /** Running sums of one arm's latencies (for the estimates shown to people; the test does not use them). */
 export interface LatencySums {
+  /** Latencies observed (samples or histogram counts). */
   readonly count: number;
+  /** Sum of the latencies whose values are known, and how many those are (histograms may lack a sum). */
   readonly sumMs: number;
+  readonly summed: number;
 }
 
 export interface LatencyTestState {
@@ -45,8 +50,8 @@ export function initLatencyTest(): LatencyTestState {
     logWealth: BET_FRACTIONS.map(() => 0),
     groups: 0,
     scoreSum: 0,
-    canary: { count: 0, sumMs: 0 },
-    stable: { count: 0, sumMs: 0 },
+    canary: { count: 0, sumMs: 0, summed: 0 },
+    stable: { count: 0, sumMs: 0, summed: 0 },
   };
 }
 
@@ -100,7 +105,18 @@ export function groupSlices(
 function addSums(sums: LatencySums, samples: readonly number[]): LatencySums {
   let sumMs = sums.sumMs;
   for (const s of samples) sumMs += s;
-  return { count: sums.count + samples.length, sumMs };
+  return { count: sums.count + samples.length, sumMs, summed: sums.summed + samples.length };
+}
+
+function addHistogramSums(sums: LatencySums, h: LatencyHistogram): LatencySums {
+  const n = histogramTotal(h);
+  const known = h.sumMs !== undefined;
+  return { count: sums.count + n, sumMs: sums.sumMs + (h.sumMs ?? 0), summed: sums.summed + (known ? n : 0) };
+}
+
+/** Multiplies every bet's wealth by 1 + λ(z − ½). */
+function bet(logWealth: readonly number[], z: number): number[] {
+  return logWealth.map((w, j) => w + Math.log1p((BET_FRACTIONS[j] ?? 0) * (z - 0.5)));
 }
 
 export function updateLatencyTest(
@@ -109,14 +125,12 @@ export function updateLatencyTest(
   stableMs: readonly number[],
   params: LatencyParams,
 ): LatencyTestState {
-  const logWealth = [...state.logWealth];
+  let logWealth = state.logWealth;
   let groups = state.groups;
   let scoreSum = state.scoreSum;
   for (const slice of groupSlices(canaryMs.length, stableMs.length, params.groupSize)) {
     const z = slowerScore(canaryMs.slice(...slice.canary), stableMs.slice(...slice.stable), params);
-    for (let j = 0; j < logWealth.length; j++) {
-      logWealth[j] = (logWealth[j] ?? 0) + Math.log1p((BET_FRACTIONS[j] ?? 0) * (z - 0.5));
-    }
+    logWealth = bet(logWealth, z);
     groups += 1;
     scoreSum += z;
   }
@@ -126,6 +140,27 @@ export function updateLatencyTest(
     scoreSum,
     canary: addSums(state.canary, canaryMs),
     stable: addSums(state.stable, stableMs),
+  };
+}
+
+/**
+ * Folds one interval's latency histograms (same buckets in both arms) into the state: one group, one bet.
+ * Histograms cannot be cut into time slices, so coarse intervals give fewer bets than raw samples do.
+ */
+export function updateLatencyTestWithHistograms(
+  state: LatencyTestState,
+  canary: LatencyHistogram,
+  stable: LatencyHistogram,
+  params: LatencyParams,
+): LatencyTestState {
+  const scored = histogramTotal(canary) > 0 && histogramTotal(stable) > 0;
+  const z = scored ? histogramSlowerScore(canary, stable, params) : 0.5;
+  return {
+    logWealth: scored ? bet(state.logWealth, z) : state.logWealth,
+    groups: state.groups + (scored ? 1 : 0),
+    scoreSum: state.scoreSum + (scored ? z : 0),
+    canary: addHistogramSums(state.canary, canary),
+    stable: addHistogramSums(state.stable, stable),
   };
 }
 

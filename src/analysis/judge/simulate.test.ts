@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32, sampleBinomial, samplePoisson } from './prng.js';
-import { simulateTraffic, weightAt } from './simulate.js';
+import { mergeBatches, simulateTraffic, weightAt, withHistograms } from './simulate.js';
 import type { TrafficScenario } from './simulate.js';
 
 function meanAndVariance(xs: readonly number[]): { mean: number; variance: number } {
@@ -100,5 +100,24 @@ describe('simulateTraffic', () => {
       expect(s.batch.canary.latenciesMs).toEqual(Array.from({ length: s.batch.canary.requests }, () => 12));
       expect(s.batch.stable.latenciesMs).toBeUndefined();
     }
+  });
+});
+
+describe('mergeBatches and withHistograms', () => {
+  const a = { canary: { requests: 2, errors: 1, latenciesMs: [5, 50] }, stable: { requests: 1, errors: 0 } };
+  const b = { canary: { requests: 1, errors: 0, latenciesMs: [500] }, stable: { requests: 3, errors: 2 } };
+
+  it('adds counts and concatenates samples in order', () => {
+    expect(mergeBatches([a, b])).toEqual({
+      canary: { requests: 3, errors: 1, latenciesMs: [5, 50, 500] },
+      stable: { requests: 4, errors: 2 },
+    });
+  });
+
+  it('replaces samples with histograms over the given buckets', () => {
+    expect(withHistograms(mergeBatches([a, b]), [10, 100])).toEqual({
+      canary: { requests: 3, errors: 1, latencyHistogram: { upperBoundsMs: [10, 100], counts: [1, 1, 1], sumMs: 555 } },
+      stable: { requests: 4, errors: 2, latencyHistogram: { upperBoundsMs: [10, 100], counts: [0, 0, 0], sumMs: 0 } },
+    });
   });
 });

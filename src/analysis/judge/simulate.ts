@@ -4,7 +4,8 @@
  * distribution. It produces the judge's batches and is meant to drive the analysis engine in benchmarks.
  * Pure given the injected `random` (use `mulberry32(seed)`): same seed, same traffic.
  */
-import type { JudgeBatch } from './judge.js';
+import type { ArmObservation, JudgeBatch } from './judge.js';
+import { histogramOf } from './latency-histogram.js';
 import { sampleBinomial, sampleNormal, samplePoisson } from './prng.js';
 import type { Random } from './prng.js';
 
@@ -89,4 +90,31 @@ export function* simulateTraffic(
   random: Random,
 ): Generator<SimulatedSecond, void, undefined> {
   for (let second = 0; second < seconds; second++) yield simulateSecond(scenario, second, random);
+}
+
+function mergeArm(arms: readonly ArmObservation[]): ArmObservation {
+  const requests = arms.reduce((n, a) => n + a.requests, 0);
+  const errors = arms.reduce((n, a) => n + a.errors, 0);
+  const withLatency = arms.some((a) => a.latenciesMs !== undefined);
+  return withLatency
+    ? { requests, errors, latenciesMs: arms.flatMap((a) => a.latenciesMs ?? []) }
+    : { requests, errors };
+}
+
+/**
+ * One batch covering several consecutive batches (e.g. the seconds of one scrape interval): counts add up,
+ * latency samples are concatenated in order. Histograms are not merged; convert afterwards with `withHistograms`.
+ */
+export function mergeBatches(batches: readonly JudgeBatch[]): JudgeBatch {
+  return { canary: mergeArm(batches.map((b) => b.canary)), stable: mergeArm(batches.map((b) => b.stable)) };
+}
+
+/** The batch with each arm's latency samples replaced by a histogram over the given bucket bounds (ms). */
+export function withHistograms(batch: JudgeBatch, upperBoundsMs: readonly number[]): JudgeBatch {
+  const convert = (arm: ArmObservation): ArmObservation => ({
+    requests: arm.requests,
+    errors: arm.errors,
+    latencyHistogram: histogramOf(arm.latenciesMs ?? [], upperBoundsMs),
+  });
+  return { canary: convert(batch.canary), stable: convert(batch.stable) };
 }

@@ -45,8 +45,8 @@ export function formatLintReport(report: LintReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 export function lintCommand(checks: readonly LintCheck[] = []): Command<[], { filename: string[] }> {
@@ -56,7 +56,6 @@ export function lintCommand(checks: readonly LintCheck[] = []): Command<[], { fi
       '-f, --filename <path>',
       'a YAML file or a directory (repeatable; directories are read recursively)',
       collect,
-      [] as string[],
     )
     .action((opts) => {
       const report = lintPaths(opts.filename, checks);

@@ -58,5 +58,5 @@ export function eventObject(rollout: Rollout, event: RolloutEvent, now: Date): K
     lastTimestamp: time,
     source: { component: 'rollouts-controller' },
   };
-  return obj as KubeObject;
+  return obj;
 }

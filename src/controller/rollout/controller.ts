@@ -62,7 +62,12 @@ export class RolloutController {
       let informer = options.informers?.[kind];
       if (!informer) {
         const namespace = kind === 'ClusterAnalysisTemplate' ? undefined : options.namespace;
-        informer = new Informer({ store: options.store, kind, clock: options.clock, ...(namespace === undefined ? {} : { namespace }) });
+        informer = new Informer({
+          store: options.store,
+          kind,
+          clock: options.clock,
+          ...(namespace === undefined ? {} : { namespace }),
+        });
         this.#owned.push(informer);
       }
       this.#informers.set(kind, informer);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
 import { WorkQueue } from './work-queue.js';
@@ -126,5 +127,88 @@ describe('WorkQueue', () => {
     expect(queue.len()).toBe(0);
     expect(clock.pendingTimers()).toBe(0);
     expect(await queue.get()).toBeUndefined();
+  });
+});
+
+describe('WorkQueue under random operation sequences', () => {
+  type Step =
+    | { t: 'add'; key: string }
+    | { t: 'addAfter'; key: string; ms: number }
+    | { t: 'get' }
+    | { t: 'done'; pick: number }
+    | { t: 'advance'; ms: number };
+  const key = fc.constantFrom('a', 'b', 'c', 'd');
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ t: fc.constant('add' as const), key }),
+    fc.record({ t: fc.constant('addAfter' as const), key, ms: fc.integer({ min: 0, max: 50 }) }),
+    fc.record({ t: fc.constant('get' as const) }),
+    fc.record({ t: fc.constant('done' as const), pick: fc.nat() }),
+    fc.record({ t: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 60 }) }),
+  );
+
+  it('never hands out a key in process, holds each key once, and processes every key added after its last pass', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
+        const { clock, queue } = setup();
+        const processing = new Set<string>();
+        /** Keys added (or whose timer fired) since they were last handed out. */
+        const owed = new Set<string>();
+        const take = async (): Promise<void> => {
+          const k = await queue.get();
+          if (k === undefined) throw new Error('queue shut down');
+          expect(processing.has(k)).toBe(false);
+          processing.add(k);
+          owed.delete(k);
+        };
+        const pending = new Map<string, number>();
+        const fireDue = (): void => {
+          for (const [k, due] of pending) {
+            if (due <= clock.now()) {
+              owed.add(k);
+              pending.delete(k);
+            }
+          }
+        };
+        for (const s of steps) {
+          if (s.t === 'add') {
+            owed.add(s.key);
+            queue.add(s.key);
+          } else if (s.t === 'addAfter') {
+            if (s.ms === 0) owed.add(s.key);
+            else pending.set(s.key, Math.min(pending.get(s.key) ?? Infinity, clock.now() + s.ms));
+            queue.addAfter(s.key, s.ms);
+          } else if (s.t === 'get') {
+            if (queue.len() > 0) await take();
+          } else if (s.t === 'done') {
+            const k = [...processing][s.pick % Math.max(1, processing.size)];
+            if (k !== undefined) {
+              processing.delete(k);
+              queue.done(k);
+            }
+          } else {
+            clock.advance(s.ms);
+            fireDue();
+          }
+          expect(queue.len()).toBeLessThanOrEqual(4);
+        }
+        // Finish everything in process, let every timer fire, and drain.
+        for (const k of [...processing]) {
+          processing.delete(k);
+          queue.done(k);
+        }
+        clock.advance(1000);
+        fireDue();
+        while (queue.len() > 0) {
+          await take();
+          for (const k of [...processing]) {
+            processing.delete(k);
+            queue.done(k);
+          }
+        }
+        expect([...owed]).toEqual([]);
+        expect(queue.isIdle()).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -121,11 +121,21 @@ describe('createImageMap', () => {
     expect(map.lookup('example.org/a:1')?.command).toEqual(['first']);
     expect(map.lookup('example.org/b:1')?.command).toEqual(['from-env']);
 
-    writeFileSync(file, `${SEED_SAMPLE_APP_REPOSITORY}:\n  command: [mine]\nexample.org/a:\n  command: [second]\n`);
+    const builtin = map.lookup(`${SEED_SAMPLE_APP_REPOSITORY}:1.0.0`);
+    writeFileSync(
+      file,
+      `${SEED_SAMPLE_APP_REPOSITORY}:\n  env: { LATENCY_MS: 5 }\n  tags:\n    faulty: { env: { ERROR_RATE: 0.5 } }\n` +
+        'example.org/a:\n  command: [second]\n',
+    );
     const later = new Date(Date.now() + 5_000);
     utimesSync(file, later, later);
     expect(map.lookup('example.org/a:1')?.command).toEqual(['second']);
-    expect(map.lookup(`${SEED_SAMPLE_APP_REPOSITORY}:1.0.0`)?.command).toEqual(['mine']);
+    // A user layer adds to the built-in entry: same program, extra env, and a tag-specific override.
+    expect(map.lookup(`${SEED_SAMPLE_APP_REPOSITORY}:1.0.0`)).toEqual({ ...builtin, env: { LATENCY_MS: '5' } });
+    expect(map.lookup(`${SEED_SAMPLE_APP_REPOSITORY}:faulty`)).toEqual({
+      ...builtin,
+      env: { LATENCY_MS: '5', ERROR_RATE: '0.5' },
+    });
   });
 
   it('reads KANARY_IMAGE_MAP as a file path when it is not inline', () => {

@@ -61,7 +61,8 @@ export interface ImageMapOptions {
 
 /**
  * The layered image map of local mode: built-in entries, then `<stateDir>/images.yaml`, then `KANARY_IMAGE_MAP`.
- * A repository in a later layer replaces the earlier entry as a whole. Files are re-read when their mtime changes,
+ * A repository in a later layer is merged over the earlier entry (see `mergeEntries`), so a user can add a tag
+ * override to the built-in sample app without restating its command. Files are re-read when their mtime changes,
  * so a user can add a mapping while the server runs and the waiting pod starts on the next sync.
  */
 export function createImageMap(options: ImageMapOptions = {}): ImageMap {
@@ -91,13 +92,30 @@ export function createImageMap(options: ImageMapOptions = {}): ImageMap {
     hint: hints.join(' or '),
     lookup(image) {
       const merged: Parsed = {};
-      for (const layer of layers) Object.assign(merged, layer());
+      for (const layer of layers) {
+        for (const [repository, entry] of Object.entries(layer())) {
+          merged[repository] = mergeEntries(merged[repository], entry);
+        }
+      }
       return resolveEntry(merged, image);
     },
   };
 }
 
-type Parsed = Record<string, z.output<typeof ImageEntrySchema>>;
+type ParsedEntry = z.output<typeof ImageEntrySchema>;
+type Parsed = Record<string, ParsedEntry>;
+
+/** A later layer's fields win; `env` maps merge key by key; `tags` merge tag by tag (a tag's override replaced). */
+function mergeEntries(earlier: ParsedEntry | undefined, later: ParsedEntry): ParsedEntry {
+  if (earlier === undefined) return later;
+  const merged: ParsedEntry = { ...earlier };
+  if (later.command !== undefined) merged.command = later.command;
+  if (later.args !== undefined) merged.args = later.args;
+  if (later.workingDir !== undefined) merged.workingDir = later.workingDir;
+  if (later.env !== undefined) merged.env = { ...earlier.env, ...later.env };
+  if (later.tags !== undefined) merged.tags = { ...earlier.tags, ...later.tags };
+  return merged;
+}
 
 function fileLayer(file: string): () => Parsed {
   let cache: { mtimeMs: number; size: number; parsed: Parsed } | undefined;

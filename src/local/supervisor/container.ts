@@ -69,6 +69,15 @@ export class ContainerRunner {
 
   /** Resolves the program and environment and spawns it; a config problem leaves the container waiting and retried. */
   async start(): Promise<void> {
+    try {
+      await this.tryStart();
+    } catch (err) {
+      // An I/O failure of our own (log dir, secret lookup): report it on the container and try again later.
+      this.waitOnConfig('RunContainerError', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  private async tryStart(): Promise<void> {
     if (!this.canStart()) return;
     const resolution = resolveContainerProgram(this.spec, this.host.images);
     if (!resolution.ok) return this.waitOnConfig(resolution.reason, resolution.message);

@@ -74,7 +74,13 @@ async function secretValue(
   ctx: EnvContext,
 ): Promise<SourceValue> {
   const namespace = pod.metadata.namespace ?? 'default';
-  const secret = ctx.secrets === undefined ? undefined : await ctx.secrets(namespace, ref.name);
+  let secret: SecretLike | undefined;
+  try {
+    secret = ctx.secrets === undefined ? undefined : await ctx.secrets(namespace, ref.name);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ok: false, message: `secret "${ref.name}" could not be read (env ${name}): ${reason}` };
+  }
   if (secret === undefined) {
     if (ref.optional === true) return { ok: true, value: undefined };
     return { ok: false, message: `secret "${ref.name}" not found (env ${name}, namespace ${namespace})` };

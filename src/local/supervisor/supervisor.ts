@@ -71,6 +71,7 @@ export class Supervisor {
   /** Records found at construction, waiting for the first sync to be adopted or cleaned up. */
   private pending: PodRecord[] | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private lastPods: readonly Pod[] = [];
   private readonly rotateTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -95,8 +96,13 @@ export class Supervisor {
       logsDir: this.logsDir,
       timing,
       now: () => clock.now(),
-      persist: (record) => this.records.write(record),
-      report: (runner, status) => this.onStatus?.(runner.key, status, { uid: runner.uid }),
+      // Both run inside process events and timers: a failure is reported, never thrown into the event loop.
+      persist: (record) =>
+        guard(`saving the record of pod ${record.namespace}/${record.name}`, () => this.records.write(record)),
+      report: (runner, status) =>
+        guard(`reporting the status of pod ${runner.key}`, () =>
+          this.onStatus?.(runner.key, status, { uid: runner.uid }),
+        ),
     };
     this.pending = [];
     for (const record of this.records.readAll()) {
@@ -132,9 +138,12 @@ export class Supervisor {
     for (const [key, runner] of this.runners) {
       if (desired.get(key)?.metadata.uid !== runner.uid) this.remove(runner);
     }
+    this.lastPods = pods;
     const starts: Promise<void>[] = [];
     for (const [key, pod] of desired) {
-      if (!this.runners.has(key)) starts.push(this.startPod(key, pod));
+      // The same pod still stopping (it vanished from an earlier sync): start it again once it is gone.
+      const stopping = [...this.terminating].some((r) => r.key === key && r.uid === (pod.metadata.uid ?? ''));
+      if (!this.runners.has(key) && !stopping) starts.push(this.startPod(key, pod));
     }
     if (this.pending !== undefined) {
       for (const record of this.pending) void this.removeOrphan(record);
@@ -169,7 +178,12 @@ export class Supervisor {
       this.records.remove(runner.namespace, runner.name, runner.uid);
       if (!this.runners.has(runner.key)) removePodLogs(this.logsDir, runner.namespace, runner.name);
       this.addresses.release(runner.podIP, ipOwner(runner.key, runner.uid));
-      this.onGone?.(runner.key, { uid: runner.uid });
+      guard(`reporting pod ${runner.key} gone`, () => this.onGone?.(runner.key, { uid: runner.uid }));
+      const wantedAgain = this.lastPods.some(
+        (p) =>
+          podKeyOf(p) === runner.key && p.metadata.uid === runner.uid && p.metadata.deletionTimestamp === undefined,
+      );
+      if (wantedAgain && !this.closed) void this.sync(this.lastPods).catch(() => undefined);
     });
   }
 
@@ -278,6 +292,14 @@ export class Supervisor {
         );
       }
     }
+  }
+}
+
+function guard(what: string, action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    process.emitWarning(`kanary supervisor: ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { PodIPRange } from './addresses.js';
 import type { Container, Pod, PodStatus } from './pod-types.js';
-import { isSameProcess, signalGroup } from './process.js';
+import { isSameProcess, processStartTime, signalGroup } from './process.js';
 import type { PodRecord } from './records.js';
 import { Supervisor, type SupervisorOptions } from './supervisor.js';
 import type { SupervisorTiming } from './timing.js';
@@ -162,13 +162,9 @@ export function isReady(status: PodStatus | undefined): boolean {
   return status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 }
 
+/** Alive and not a zombie (a killed grandchild stays a zombie until whoever inherited it reaps it). */
 export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return processStartTime(pid) !== undefined;
 }
 
 /** Collects a stream's text until it ends or `until` matches the text so far. */

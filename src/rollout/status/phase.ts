@@ -17,6 +17,11 @@ export function calculatePhase(spec: RolloutSpec, status: RolloutStatus): { phas
   if (spec.restartAt !== undefined && status.restartedAt !== spec.restartAt) {
     return { phase: 'Progressing', message: 'rollout is restarting' };
   }
+  return replicaPhase(spec, status);
+}
+
+/** Rules 6-10: replica counts, then whether every step is done. */
+function replicaPhase(spec: RolloutSpec, status: RolloutStatus): { phase: RolloutPhase; message: string } {
   const replicas = spec.replicas ?? DEFAULT_REPLICAS;
   const updated = status.updatedReplicas ?? 0;
   if (updated < replicas) return { phase: 'Progressing', message: 'more replicas need to be updated' };

@@ -96,9 +96,9 @@ describe('reconcile (pure)', () => {
     ];
     rs.status = { replicas: 2, readyReplicas: 2, availableReplicas: 2 };
     const again = reconcile(rollout(), { ...empty, replicaSets: [rs] }, NOW);
-    expect(
-      again.actions.filter((a) => a.type === 'create').map((a) => (a.type === 'create' ? a.object.metadata.name : '')),
-    ).toEqual([`web-${again.status.currentPodHash ?? ''}`]);
+    expect(again.actions.flatMap((a) => (a.type === 'create' ? [a.object.metadata.name] : []))).toEqual([
+      `web-${again.status.currentPodHash ?? ''}`,
+    ]);
     expect(again.actions.some((a) => a.type === 'patch' && a.name === 'other-x')).toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import { DEFAULT_NAMESPACE } from '../api/meta.js';
 import { KanaryError, httpStatusOf, toKanaryError } from '../common/index.js';
 import type { ResourceStore, WatchEvent } from '../store/types.js';
 import { checkBearer } from './auth.js';
+import { mountOperations } from './operations.js';
 import { RESOURCE_KINDS, resolveKind } from './resources.js';
 import type { ResourceKind } from './resources.js';
 
@@ -71,6 +72,7 @@ export function createApiApp(options: ApiOptions): Hono {
     return c.json({ deleted: true });
   });
 
+  mountOperations(app, store);
   options.extend?.(app);
   return app;
 }

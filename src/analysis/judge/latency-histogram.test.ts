@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketOf, histogramOf, histogramProblem, histogramSlowerScore } from './latency-histogram.js';
 import type { LatencyHistogram } from './latency-histogram.js';
-import { BET_FRACTIONS, initLatencyTest, latencyLogE, updateLatencyTestWithHistograms } from './latency-test.js';
+import { HOEFFDING_EFFECTS, initLatencyTest, latencyLogE, updateLatencyTestWithHistograms } from './latency-test.js';
 
 const BOUNDS = [10, 20, 30];
 const hist = (counts: number[]): LatencyHistogram => ({ upperBoundsMs: BOUNDS, counts });
@@ -81,9 +81,24 @@ describe('histogramSlowerScore', () => {
 describe('updateLatencyTestWithHistograms', () => {
   const params = { ...strict, groupSize: 5 };
 
-  it('bets once per interval', () => {
+  it('has expectation ≤ 1 per interval for identical latency distributions (exhaustive, 2 vs 2 draws)', () => {
+    const values = [3, 8, 12, 18, 25, 40];
+    const pairs = values.flatMap((a) => values.map((b) => [a, b]));
+    const states = pairs.flatMap((c) =>
+      pairs.map((s) =>
+        updateLatencyTestWithHistograms(initLatencyTest(), histogramOf(c, BOUNDS), histogramOf(s, BOUNDS), params),
+      ),
+    );
+    for (const j of HOEFFDING_EFFECTS.keys()) {
+      const mean = states.reduce((sum, st) => sum + Math.exp(st.logWealth[j]!), 0) / states.length;
+      expect(mean).toBeLessThanOrEqual(1 + 1e-12);
+    }
+  });
+
+  it('scores the interval through Hoeffding’s bound: exp(4k·d·(Z − ½) − 2k·d²) per effect size d', () => {
+    // Z = 1, k = min(4, 3) = 3.
     const state = updateLatencyTestWithHistograms(initLatencyTest(), hist([0, 0, 4, 0]), hist([3, 0, 0, 0]), params);
-    const expected = BET_FRACTIONS.reduce((s, l) => s + (1 + l / 2), 0) / BET_FRACTIONS.length;
+    const expected = HOEFFDING_EFFECTS.reduce((s, d) => s + Math.exp(4 * 3 * d * 0.5 - 2 * 3 * d * d), 0) / 12;
     expect(Math.exp(latencyLogE(state))).toBeCloseTo(expected, 12);
     expect(state.groups).toBe(1);
     expect(state.canary).toEqual({ count: 4, sumMs: 0, summed: 0 });

@@ -52,11 +52,14 @@ async function* readLog(file: string, options: LogStreamOptions): AsyncGenerator
   // Reading through one descriptor keeps the end of the log readable after the pod is gone and its file removed;
   // copytruncate rotation keeps the inode, and a truncation shows as a size below our position.
   let fd = tryOpen(file);
-  let position = options.tailLines === undefined ? 0 : tailOffset(file, options.tailLines);
+  const sizeNow = fd === undefined ? 0 : fstatSync(fd).size;
+  let position = options.tailLines === undefined || fd === undefined ? 0 : tailOffset(fd, sizeNow, options.tailLines);
+  // Without follow, the log as it is now: what the process appends meanwhile is not part of the answer.
+  const end = options.follow ? Number.POSITIVE_INFINITY : sizeNow;
   try {
     for (;;) {
       fd ??= tryOpen(file);
-      const size = fd === undefined ? 0 : fstatSync(fd).size;
+      const size = fd === undefined ? 0 : Math.min(end, fstatSync(fd).size);
       if (size < position) position = 0;
       if (fd !== undefined && size > position) {
         const chunk = readRange(fd, position, size);
@@ -85,14 +88,6 @@ function tryOpen(file: string): number | undefined {
   }
 }
 
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
 const MAX_CHUNK = 1 << 20;
 
 function readRange(fd: number, start: number, end: number): Buffer {
@@ -103,19 +98,11 @@ function readRange(fd: number, start: number, end: number): Buffer {
   return buffer.subarray(0, read);
 }
 
-/** The byte offset where the last `lines` lines of the file begin. */
-function tailOffset(file: string, lines: number): number {
-  const size = sizeOf(file);
+/** The byte offset where the last `lines` lines of the first `size` bytes begin. */
+function tailOffset(fd: number, size: number, lines: number): number {
   if (lines <= 0) return size;
   const start = Math.max(0, size - MAX_CHUNK);
-  const fd = tryOpen(file);
-  if (fd === undefined) return 0;
-  let text: Buffer;
-  try {
-    text = readRange(fd, start, size);
-  } finally {
-    closeSync(fd);
-  }
+  const text = readRange(fd, start, size);
   let seen = 0;
   // A final newline ends the last line rather than starting an empty one.
   for (let i = text.length - 2; i >= 0; i--) {

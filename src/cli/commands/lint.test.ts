@@ -1,0 +1,65 @@
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { formatLintReport, lintPaths } from './lint.js';
+
+const KANARY = fileURLToPath(new URL('../../../bin/kanary.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const INVALID = 'src/api/testdata/invalid';
+
+function kanary(args: string[]) {
+  return execa(process.execPath, [KANARY, ...args], { cwd: ROOT, reject: false, timeout: 30_000 });
+}
+
+describe('kanary lint', () => {
+  it('exits 0 on the sample app and prints only the summary', async () => {
+    const r = await kanary(['lint', '-f', 'examples/sample-app']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('0 errors, 0 warnings in 7 documents from 7 files');
+  });
+
+  it('exits 1 with PATH:LINE:COL lines and a summary when a file has errors', async () => {
+    const r = await kanary([
+      'lint',
+      '-f',
+      `${INVALID}/rollout-setweight-over-100.yaml`,
+      '-f',
+      'examples/sample-app/service.yaml',
+    ]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      `${INVALID}/rollout-setweight-over-100.yaml:20:22: error: Rollout "demo": spec.strategy.canary.steps[0].setWeight: setWeight 120 must be between 0 and 100`,
+      '1 error, 0 warnings in 2 documents from 2 files',
+    ]);
+  });
+
+  it('exits 0 when there are only warnings', () => {
+    const report = lintPaths([fileURLToPath(new URL('../../../examples/sample-app/', import.meta.url))]);
+    expect(report.errors).toBe(0);
+    const text = formatLintReport({
+      ...report,
+      warnings: 1,
+      diagnostics: [{ path: 'x.yaml', line: 2, col: 3, severity: 'warning', message: 'm' }],
+    });
+    expect(text).toBe('x.yaml:2:3: warning: m\n0 errors, 1 warning in 7 documents from 7 files\n');
+  });
+
+  it('lints a whole directory of invalid manifests, one error at least per file', async () => {
+    const r = await kanary(['lint', '-f', INVALID]);
+    expect(r.exitCode).toBe(1);
+    const files = new Set(
+      r.stdout
+        .split('\n')
+        .filter((l) => l.includes(': error: '))
+        .map((l) => l.split(':')[0]),
+    );
+    const report = lintPaths([fileURLToPath(new URL(`../../../${INVALID}/`, import.meta.url))]);
+    expect(files.size).toBe(report.files);
+  });
+
+  it('needs -f (usage error)', async () => {
+    const r = await kanary(['lint']);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain("required option '-f, --filename <path>' not specified");
+  });
+});

@@ -18,6 +18,8 @@ export interface LintContext {
   documents: readonly SourceDocument[];
   /** Finds an object of the given kind and name; a missing namespace on either side matches any. */
   find(kind: string, name: string, namespace: string | undefined): KnownObject | undefined;
+  /** The first document defining the same kind, namespace and name as this one. */
+  firstDefinition(doc: CheckedDocument): SourceDocument | undefined;
 }
 
 /** One pluggable check: returns diagnostics for one document (use `diagnosticAt` for positions). */
@@ -37,7 +39,7 @@ export function diagnosticAt(src: SourceDocument, path: FieldPath, severity: Sev
 /** Every finding for the documents, sorted by file, line and column. */
 export function lintDocuments(documents: readonly SourceDocument[], options: LintOptions = {}): Diagnostic[] {
   const ctx = lintContext(documents);
-  const checks: LintCheck[] = [validationCheck, referenceCheck, ...(options.checks ?? [])];
+  const checks: LintCheck[] = [validationCheck, referenceCheck, duplicateCheck, ...(options.checks ?? [])];
   const out: Diagnostic[] = [];
   for (const doc of documents) {
     out.push(...doc.diagnostics);
@@ -60,6 +62,11 @@ function lintContext(documents: readonly SourceDocument[]): LintContext {
   const objects = documents.flatMap((d) => (d.object ? [d.object] : []));
   return {
     documents,
+    firstDefinition(doc) {
+      const o = doc.object;
+      const key = identity(o);
+      return documents.find((d) => d.object !== undefined && identity(d.object) === key);
+    },
     find(kind, name, namespace) {
       return objects.find(
         (o) =>
@@ -86,6 +93,25 @@ const validationCheck: LintCheck = (doc) =>
       `${objectLabel(doc.object)}: ${field ? `${field}: ` : ''}${issue.message}`,
     );
   });
+
+function identity(o: KnownObject): string {
+  return `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+}
+
+/** The same object twice: the later one would silently replace the first when applied. */
+const duplicateCheck: LintCheck = (doc, ctx) => {
+  const first = ctx.firstDefinition(doc);
+  if (!first || first === doc || doc.object.metadata.name === undefined) return [];
+  const { line, col } = positionOf(first, []);
+  return [
+    diagnosticAt(
+      doc,
+      ['metadata', 'name'],
+      'error',
+      `${objectLabel(doc.object)} is defined twice; the first definition is at ${first.file}:${line}:${col}`,
+    ),
+  ];
+};
 
 const referenceCheck: LintCheck = (doc, ctx) => {
   const o = doc.object;

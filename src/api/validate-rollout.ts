@@ -78,15 +78,26 @@ function validateWorkload(rollout: Rollout, out: IssueList): void {
     out.error([...SPEC, 'template'], "missing field 'template' (or workloadRef)");
     return;
   }
-  if (template.spec.containers.length === 0) {
-    out.error([...SPEC, 'template', 'spec', 'containers'], 'the pod template needs at least one container');
-  }
+  validateContainers(template.spec.containers, out);
   if (selector && !isEmptySelector(selector) && !matchesSelector(selector, template.metadata?.labels)) {
     out.error(
       [...SPEC, 'template', 'metadata', 'labels'],
       `selector ${JSON.stringify(selector.matchLabels ?? selector.matchExpressions)} does not match template labels ${JSON.stringify(template.metadata?.labels ?? {})}`,
     );
   }
+}
+
+function validateContainers(containers: readonly { name: string; image?: string | undefined }[], out: IssueList): void {
+  const path = [...SPEC, 'template', 'spec', 'containers'];
+  if (containers.length === 0) out.error(path, 'the pod template needs at least one container');
+  const seen = new Set<string>();
+  containers.forEach((c, i) => {
+    if (seen.has(c.name)) out.error([...path, i, 'name'], `container name "${c.name}" is used twice`);
+    seen.add(c.name);
+    if (c.image === undefined || c.image.trim() === '') {
+      out.error([...path, i], `container "${c.name}" needs an image (Kubernetes requires one)`);
+    }
+  });
 }
 
 function validateStrategy(rollout: Rollout, out: IssueList): void {

@@ -1,4 +1,5 @@
 import { Command } from '@commander-js/extra-typings';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { readFileSync } from 'node:fs';
 import { loadCommand } from './commands/load.js';
 import { evaluateCommand } from './commands/evaluate.js';
@@ -21,7 +22,21 @@ export function buildProgram(): Command {
   program.addCommand(evaluateCommand());
   program.addCommand(lintCommand());
   program.addCommand(crdsCommand());
+  applyUsageExitCodes(program);
   return program;
+}
+
+/**
+ * `addCommand` does not pass the root's settings down, so every verb gets them here: help and version exit 0,
+ * usage errors exit 2 with the help shown after the error.
+ */
+function applyUsageExitCodes(cmd: CommandUnknownOpts): void {
+  for (const sub of cmd.commands) {
+    sub.showHelpAfterError().exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    });
+    applyUsageExitCodes(sub);
+  }
 }
 
 export function packageVersion(): string {

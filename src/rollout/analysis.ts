@@ -1,5 +1,11 @@
 import type { AnalysisPhase, AnalysisRun, RolloutAnalysis, RolloutAnalysisRunStatus } from '../api/index.js';
-import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL, STEP_INDEX_LABEL } from './constants.js';
+import {
+  DEFAULT_SUCCESSFUL_RUN_HISTORY_LIMIT,
+  DEFAULT_UNSUCCESSFUL_RUN_HISTORY_LIMIT,
+  POD_TEMPLATE_HASH_LABEL,
+  ROLLOUT_TYPE_LABEL,
+  STEP_INDEX_LABEL,
+} from './constants.js';
 import {
   currentIndex,
   emit,
@@ -13,8 +19,6 @@ import {
 import { buildAnalysisRun, runName, type RunKind } from './analysis-run.js';
 import { markAborted } from './revision.js';
 import { isRollbackWithinWindow } from './rollback.js';
-
-const DEFAULT_RUN_HISTORY_LIMIT = 5;
 
 /**
  * Keeps `spec.analysis.successfulRunHistoryLimit` Successful and `unsuccessfulRunHistoryLimit` Failed, Error or
@@ -32,8 +36,8 @@ function cleanupRunHistory(ctx: Context, runs: AnalysisRun[]): void {
   const successful = done.filter((r) => phaseOf(r) === 'Successful');
   const unsuccessful = done.filter((r) => phaseOf(r) !== 'Successful');
   const excess = [
-    ...successful.slice(limits?.successfulRunHistoryLimit ?? DEFAULT_RUN_HISTORY_LIMIT),
-    ...unsuccessful.slice(limits?.unsuccessfulRunHistoryLimit ?? DEFAULT_RUN_HISTORY_LIMIT),
+    ...successful.slice(limits?.successfulRunHistoryLimit ?? DEFAULT_SUCCESSFUL_RUN_HISTORY_LIMIT),
+    ...unsuccessful.slice(limits?.unsuccessfulRunHistoryLimit ?? DEFAULT_UNSUCCESSFUL_RUN_HISTORY_LIMIT),
   ];
   for (const run of excess) ctx.actions.push({ type: 'delete', kind: 'AnalysisRun', name: run.metadata.name ?? '' });
 }

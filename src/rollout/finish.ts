@@ -1,3 +1,4 @@
+import { formatSelector } from '../api/index.js';
 import { emit, isAborted, newRS, type Context } from './context.js';
 import { getCondition, removeCondition, setCondition } from './conditions.js';
 import { progressingConditions } from './progress.js';
@@ -18,10 +19,7 @@ function counts(ctx: Context): void {
   s.readyReplicas = sum((rs) => rs.status?.readyReplicas ?? 0);
   s.availableReplicas = sum((rs) => rs.status?.availableReplicas ?? 0);
   s.HPAReplicas = s.replicas;
-  const match = ctx.rollout.spec.selector?.matchLabels ?? {};
-  s.selector = Object.entries(match)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(',');
+  s.selector = formatSelector(ctx.rollout.spec.selector ?? {});
   s.observedGeneration = String(ctx.rollout.metadata.generation ?? 0);
 }
 

@@ -83,7 +83,9 @@ describe('reconcile (pure)', () => {
     const r = reconcile({ ...ro, spec: { ...ro.spec, strategy: { blueGreen: {} } } }, empty, NOW);
     expect(r.actions).toEqual([]);
     expect(r.status.phase).toBe('Degraded');
-    expect(r.status.message).toMatch(/^InvalidSpec: spec.strategy.canary is required/);
+    expect(r.status.message).toMatch(
+      /^InvalidSpec: spec.strategy.blueGreen: the blueGreen strategy is not supported yet/,
+    );
   });
 
   it('ignores ReplicaSets and AnalysisRuns another Rollout owns', () => {

@@ -1,20 +1,19 @@
+import { formatFieldPath, validateRollout } from '../api/index.js';
 import type { Context } from './context.js';
 import { collectTemplates } from './analysis-run.js';
 
 /**
- * The checks the engine cannot act without; each failure becomes an `InvalidSpec` condition (phase Degraded) and
- * names the field and what to do.
+ * The checks the engine cannot act without: the resource model's validation (Argo's rules and Kanary's "not
+ * supported yet"), then that every referenced AnalysisTemplate exists. The first failure becomes an `InvalidSpec`
+ * condition (phase Degraded) naming the field and what to do.
  */
 export function invalidSpecReason(ctx: Context): string | undefined {
+  const issue = validateRollout(ctx.rollout).find((i) => i.severity === 'error');
+  if (issue) return `${formatFieldPath(issue.path)}: ${issue.message}`;
   const spec = ctx.rollout.spec;
-  if (!spec.strategy.canary) {
-    return 'spec.strategy.canary is required: Kanary runs canary rollouts (blueGreen is not supported yet)';
-  }
-  if (!spec.template) return 'spec.template is required (workloadRef is not supported yet)';
   const canary = spec.strategy.canary;
-  if (canary.trafficRouting && (!canary.canaryService || !canary.stableService)) {
-    return 'Canary service and Stable service must to be set to use Traffic Routing';
-  }
+  if (!canary) return 'spec.strategy.canary is required: Kanary runs canary rollouts';
+  if (!spec.template) return 'spec.template is required';
   const refs = [
     ...(canary.analysis?.templates ?? []),
     ...(canary.steps ?? []).flatMap((s) => s.analysis?.templates ?? []),

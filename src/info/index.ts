@@ -1,0 +1,9 @@
+/**
+ * The Rollout view model shared by the CLI, the HTTP API and the dashboard. Free of runtime imports beyond its own
+ * files, so the dashboard bundles it as is.
+ */
+export { toRolloutInfo, phaseOf } from './rollout-info.js';
+export { humanDuration, ageSeconds } from './duration.js';
+export { statusIcon, toneOf, KIND_ICONS, type Tone } from './icons.js';
+export { thresholdsOf, firstNumber } from './thresholds.js';
+export type * from './types.js';

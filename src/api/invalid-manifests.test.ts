@@ -27,6 +27,8 @@ const TABLE: [string, number, number, string][] = [
   ['rollout-apiversion-wrong', 1, 13, 'apiVersion "argoproj.io/v1beta1" is not served for kind Rollout: use'],
   ['rollout-bluegreen', 18, 5, 'the blueGreen strategy is not supported yet by Kanary; remove it or'],
   ['rollout-canary-strategy-not-a-map', 18, 5, 'expected object, got a list'],
+  ['rollout-container-without-image', 15, 11, 'container "demo" needs an image (Kubernetes requires one)'],
+  ['rollout-defined-twice', 25, 9, 'Rollout "demo" is defined twice; the first definition is at'],
   ['rollout-cluster-template-not-found', 22, 31, 'spec.strategy.canary.steps[0].analysis.templates[0].templateName'],
   ['rollout-ingress-without-stable-backend', 23, 26, 'Ingress "demo" has no rule with a backend on the stable Service'],
   ['rollout-kind-missing', 1, 1, 'missing required field "kind"'],

@@ -4,6 +4,7 @@ import type { Metric } from './analysis.js';
 import { analysisRunFixture, metricFixture, rolloutFixture, templateFixture } from './fixtures.js';
 import { formatFieldPath, type ValidationIssue } from './issues.js';
 import type { Rollout } from './rollout.js';
+import type { KubeObject } from './meta.js';
 import {
   assertValid,
   validateAnalysisRun,
@@ -176,6 +177,20 @@ describe('validateRollout', () => {
       'spec.revisionHistoryLimit: revisionHistoryLimit -1 must be >= 0',
     ],
     [
+      'two containers with one name',
+      (r) => {
+        r.spec.template!.spec.containers.push({ name: 'demo', image: 'demo:2' });
+      },
+      'spec.template.spec.containers[1].name: container name "demo" is used twice',
+    ],
+    [
+      'a container without image',
+      (r) => {
+        delete r.spec.template!.spec.containers[0]!.image;
+      },
+      'spec.template.spec.containers[0]: container "demo" needs an image',
+    ],
+    [
       'template and workloadRef',
       (r) => {
         r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'demo' };
@@ -343,6 +358,13 @@ describe('validateAnalysisRun and validateObject', () => {
       expect.stringContaining('metadata.name: name "Bad Name" must be lower-case') as string,
     ]);
     expect(validateObject({ kind: 'Pod', metadata: { generateName: 'demo-' } })).toEqual([]);
+  });
+});
+
+describe('types', () => {
+  it('every kind is a KubeObject the store accepts', () => {
+    const objects: KubeObject[] = [rolloutFixture(), templateFixture(), analysisRunFixture()];
+    expect(objects.map((o) => o.kind)).toEqual(['Rollout', 'AnalysisTemplate', 'AnalysisRun']);
   });
 });
 

@@ -117,15 +117,14 @@ function setWeightOf(rollout: Rollout): number {
 
 function actualWeightOf(rollout: Rollout, replicaSets: ReplicaSetInfo[]): number {
   const status = rollout.status ?? {};
-  if (rollout.spec.strategy.canary?.trafficRouting !== undefined) {
-    const w = status.canary?.weights?.canary.weight;
-    if (w !== undefined) return w;
-    return status.currentPodHash !== undefined && status.currentPodHash === status.stableRS ? 100 : 0;
-  }
+  // Fully promoted: every request reaches the current revision, whatever the canary route still says.
+  if (status.currentPodHash !== undefined && status.currentPodHash === status.stableRS) return 100;
+  if (rollout.spec.strategy.canary?.trafficRouting !== undefined) return status.canary?.weights?.canary.weight ?? 0;
   const total = replicaSets.reduce((n, rs) => n + rs.replicas.available, 0);
   if (total === 0) return 0;
-  const canary = replicaSets.filter((rs) => rs.markers.includes('canary')).reduce((n, rs) => n + rs.replicas.available, 0);
-  if (status.currentPodHash !== undefined && status.currentPodHash === status.stableRS) return 100;
+  const canary = replicaSets
+    .filter((rs) => rs.markers.includes('canary'))
+    .reduce((n, rs) => n + rs.replicas.available, 0);
   return Math.round((canary * 100) / total);
 }
 

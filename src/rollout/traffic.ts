@@ -10,6 +10,7 @@ import {
   newRS,
   patch,
   specReplicas,
+  stableRS,
   type Context,
 } from './context.js';
 import { ownerReference } from './replicasets.js';
@@ -49,8 +50,14 @@ export function desiredWeight(ctx: Context): number {
   if (ctx.status.promoteFull === true) return ctx.previous.canary?.weights?.canary.weight ?? 0;
   const index = currentIndex(ctx);
   if (index >= ctx.steps.length) return max;
-  if (!canaryAtDesiredCount(ctx)) return lastSetWeightBefore(ctx.steps, index);
-  return currentSetWeight(ctx.steps, index, max);
+  const weight = canaryAtDesiredCount(ctx)
+    ? currentSetWeight(ctx.steps, index, max)
+    : lastSetWeightBefore(ctx.steps, index);
+  // Never raise the weight beyond what the stable pods can carry of the rest.
+  const current = ctx.previous.canary?.weights?.canary.weight ?? 0;
+  const stableNeeds = Math.ceil((ctx.replicas * (max - weight)) / max);
+  if (weight > current && availableReplicas(stableRS(ctx)) < stableNeeds) return current;
+  return weight;
 }
 
 function syncCanaryIngress(ctx: Context, stableIngress: Ingress, weight: number): boolean {

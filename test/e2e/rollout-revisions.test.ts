@@ -200,4 +200,30 @@ describe('rollout journeys: revisions and lifecycle', () => {
     await j.whenPodsBecomeReady();
     await j.thenPhase('Healthy', '');
   });
+
+  it('a new image after an abort starts a fresh update from step 0', async () => {
+    j = await Journey.given({});
+    await j.whenImageSet('2.0.0');
+    await j.whenPodsBecomeReady();
+    await j.whenAborted();
+    await j.thenPhase('Degraded');
+    await j.whenImageSet('3.0.0');
+    await j.whenPodsBecomeReady();
+    await j.thenPhase('Paused', 'CanaryPauseStep');
+    await j.thenWeight(25);
+    expect((await j.status()).abort).toBe(false);
+  });
+
+  it('undo while aborted goes back to the stable template: Healthy, canary gone after its delay', async () => {
+    j = await Journey.given({});
+    await j.whenImageSet('2.0.0');
+    await j.whenPodsBecomeReady();
+    await j.whenAborted();
+    await j.whenUndone();
+    await j.thenPhase('Healthy', '');
+    await j.thenWeight(0);
+    // the aborted canary keeps its scale-down deadline
+    await j.whenTimePasses('31s');
+    expect((await j.replicaSetOfRevision(2)).spec.replicas).toBe(0);
+  });
 });

@@ -232,4 +232,28 @@ describe('rollout journeys: steps', () => {
     expect(after[s.currentPodHash ?? '']).toBe('stable');
     expect((await j.canaryRS())?.spec.template.metadata?.labels?.deployment).toBe('stable');
   });
+
+  it('does not raise the weight while the stable pods cannot carry the rest of the traffic', async () => {
+    j = await Journey.given({
+      replicas: 2,
+      steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 75 }, { pause: {} }],
+    });
+    await j.whenImageSet('2.0.0');
+    await j.whenPodsBecomeReady();
+    await j.thenWeight(25);
+    const stableHash = (await j.status()).stableRS ?? '';
+    j.world.pods.breakTemplate(stableHash);
+    for (const pod of await j.world.podsOf(j.ns)) {
+      if (pod.metadata.labels?.['rollouts-pod-template-hash'] === stableHash)
+        j.world.pods.failPod(pod.metadata.name ?? '');
+    }
+    await j.whenPromoted();
+    await j.whenPodsBecomeReady();
+    await j.thenStep(2);
+    await j.thenWeight(25);
+    j.world.pods.healTemplate(stableHash);
+    await j.whenPodsBecomeReady();
+    await j.thenWeight(75);
+    await j.thenStep(3);
+  });
 });

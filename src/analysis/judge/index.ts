@@ -16,7 +16,7 @@ export type {
   JudgeUpdate,
   JudgeVerdict,
 } from './judge.js';
-export { batchFromTotals } from './totals.js';
+export { addToTotals, batchFromTotals } from './totals.js';
 export { histogramOf } from './latency-histogram.js';
 export type { LatencyHistogram } from './latency-histogram.js';
 export type { ArmTotals, JudgeTotals } from './totals.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchFromTotals } from './totals.js';
+import { addToTotals, batchFromTotals } from './totals.js';
 
 const totals = (cr: number, ce: number, sr: number, se: number) => ({
   canary: { requests: cr, errors: ce },
@@ -14,5 +14,18 @@ describe('batchFromTotals', () => {
     ['errors read ahead of requests are clamped', totals(10, 1, 20, 2), totals(11, 4, 20, 2), totals(1, 1, 0, 0)],
   ])('%s', (_name, previous, current, expected) => {
     expect(batchFromTotals(previous, current)).toEqual(expected);
+  });
+});
+
+describe('addToTotals', () => {
+  it('accumulates batches into totals that batchFromTotals turns back into the same batches', () => {
+    const batches = [totals(3, 1, 5, 0), totals(0, 0, 2, 2), totals(7, 7, 0, 0)];
+    let running: ReturnType<typeof addToTotals> | null = null;
+    for (const b of batches) {
+      const next = addToTotals(running, b);
+      expect(batchFromTotals(running, next)).toEqual(b);
+      running = next;
+    }
+    expect(running).toEqual(totals(10, 8, 7, 2));
   });
 });

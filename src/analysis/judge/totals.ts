@@ -34,3 +34,12 @@ export function batchFromTotals(previous: JudgeTotals | null, current: JudgeTota
     stable: armIncrement(previous?.stable, current.stable),
   };
 }
+
+/** Running totals after adding one batch (the inverse of `batchFromTotals`, e.g. to emulate counters). */
+export function addToTotals(previous: JudgeTotals | null, batch: JudgeBatch): JudgeTotals {
+  const add = (t: ArmTotals | undefined, b: ArmTotals): ArmTotals => ({
+    requests: (t?.requests ?? 0) + b.requests,
+    errors: (t?.errors ?? 0) + b.errors,
+  });
+  return { canary: add(previous?.canary, batch.canary), stable: add(previous?.stable, batch.stable) };
+}

@@ -137,15 +137,14 @@ describe('prometheus provider: result shapes and value strings', () => {
 
 describe('prometheus provider: failures are Error measurements naming the address and the cause', () => {
   it.each([
-    ["Prometheus' own error text", () => promMetric('bad('), ['rejected the query', 'bad_data: parse error: unexpected end of input']],
-    ['an HTTP error', () => promMetric('gateway'), ['HTTP 502', 'upstream down']],
-    ['connection refused', () => promMetric('half', { address: refused }), [refused, 'ECONNREFUSED']],
-    ['an address that is not a URL', () => promMetric('half', { address: 'prometheus:9090' }), ['not a URL']],
+    ["Prometheus' own error text", () => promMetric('bad('), () => [server.url, 'rejected the query', 'bad_data: parse error: unexpected end of input']],
+    ['an HTTP error', () => promMetric('gateway'), () => [server.url, 'HTTP 502', 'upstream down']],
+    ['connection refused', () => promMetric('half', { address: refused }), () => [refused, 'ECONNREFUSED']],
+    ['an address that is not a URL', () => promMetric('half', { address: 'prometheus:9090' }), () => ['"prometheus:9090"', 'not a URL']],
   ])('%s', async (_title, metric, words) => {
     const m = await new PrometheusProvider().run(run, metric(), ctx);
     expect(m.phase).toBe('Error');
-    for (const w of words) expect(m.message).toContain(w);
-    if (!words.includes('not a URL')) expect(m.message).toMatch(/127\.0\.0\.1/);
+    for (const w of words()) expect(m.message).toContain(w);
   });
 
   it('a Prometheus that never answers is cut at `timeout` seconds', async () => {

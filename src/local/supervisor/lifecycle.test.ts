@@ -215,6 +215,17 @@ describe('Supervisor: re-adoption after a server restart', () => {
     await second.sync([]);
     await waitFor('orphan stopped', () => !isAlive(pid));
     await waitFor('record removed', () => readdirSync(join(h.stateDir, 'pods')).length === 0);
+    await waitFor('reported gone', () => h.gone.includes('test/orphan-1'));
+  });
+
+  it('reports a pod being deleted as gone at once when nothing of it runs here, and only once', async () => {
+    const supervisor = h.supervisor();
+    const pod = makePod('never-ran-1', [h.container({})]);
+    pod.metadata.deletionTimestamp = new Date().toISOString();
+    await supervisor.sync([pod]);
+    await supervisor.sync([pod]);
+    expect(h.gone).toEqual(['test/never-ran-1']);
+    expect(h.history.get('test/never-ran-1')).toBeUndefined();
   });
 
   it('never adopts or signals a recycled pid: a different process under the recorded pid is left alone', async () => {

@@ -72,6 +72,7 @@ export class Supervisor {
   private pending: PodRecord[] | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private lastPods: readonly Pod[] = [];
+  private readonly goneReported = new Set<string>();
   private readonly rotateTimer: NodeJS.Timeout;
   private closed = false;
 
@@ -127,10 +128,9 @@ export class Supervisor {
 
   private async syncNow(pods: readonly Pod[]): Promise<void> {
     if (this.closed) throw new KanaryError('INTERNAL', 'the supervisor is closed; create a new one');
+    const mine = pods.filter((pod) => this.runsHere(pod));
     const desired = new Map<string, Pod>();
-    for (const pod of pods) {
-      if (pod.spec.nodeName !== undefined && pod.spec.nodeName !== this.nodeName) continue;
-      if (pod.metadata.name === undefined) continue;
+    for (const pod of mine) {
       const runner = this.runners.get(podKeyOf(pod));
       if (runner?.uid === (pod.metadata.uid ?? '')) runner.update(pod);
       if (pod.metadata.deletionTimestamp === undefined) desired.set(podKeyOf(pod), pod);
@@ -142,14 +142,32 @@ export class Supervisor {
     const starts: Promise<void>[] = [];
     for (const [key, pod] of desired) {
       // The same pod still stopping (it vanished from an earlier sync): start it again once it is gone.
-      const stopping = [...this.terminating].some((r) => r.key === key && r.uid === (pod.metadata.uid ?? ''));
-      if (!this.runners.has(key) && !stopping) starts.push(this.startPod(key, pod));
+      if (!this.runners.has(key) && !this.isTerminating(key, pod.metadata.uid)) starts.push(this.startPod(key, pod));
     }
-    if (this.pending !== undefined) {
-      for (const record of this.pending) void this.removeOrphan(record);
-      this.pending = undefined;
-    }
+    const orphans = this.pending ?? [];
+    this.pending = undefined;
+    for (const record of orphans) void this.removeOrphan(record);
+    this.reportIdleDeletions(mine, orphans);
     await Promise.all(starts);
+  }
+
+  /** A pod being deleted that has nothing running here (never started, or already cleaned up) is gone at once. */
+  private reportIdleDeletions(pods: readonly Pod[], orphans: readonly PodRecord[]): void {
+    for (const pod of pods) {
+      const key = podKeyOf(pod);
+      const uid = pod.metadata.uid ?? '';
+      if (pod.metadata.deletionTimestamp === undefined || this.runners.has(key) || this.isTerminating(key)) continue;
+      if (!orphans.some((r) => r.uid === uid)) this.reportGone(key, uid);
+    }
+  }
+
+  private runsHere(pod: Pod): boolean {
+    const node = pod.spec.nodeName;
+    return pod.metadata.name !== undefined && (node === undefined || node === this.nodeName);
+  }
+
+  private isTerminating(key: string, uid?: string): boolean {
+    return [...this.terminating].some((r) => r.key === key && (uid === undefined || r.uid === uid));
   }
 
   private async startPod(key: string, pod: Pod): Promise<void> {
@@ -178,7 +196,7 @@ export class Supervisor {
       this.records.remove(runner.namespace, runner.name, runner.uid);
       if (!this.runners.has(runner.key)) removePodLogs(this.logsDir, runner.namespace, runner.name);
       this.addresses.release(runner.podIP, ipOwner(runner.key, runner.uid));
-      guard(`reporting pod ${runner.key} gone`, () => this.onGone?.(runner.key, { uid: runner.uid }));
+      this.reportGone(runner.key, runner.uid);
       const wantedAgain = this.lastPods.some(
         (p) =>
           podKeyOf(p) === runner.key && p.metadata.uid === runner.uid && p.metadata.deletionTimestamp === undefined,
@@ -200,6 +218,15 @@ export class Supervisor {
     this.records.remove(record.namespace, record.name, record.uid);
     if (!this.runners.has(key)) removePodLogs(this.logsDir, record.namespace, record.name);
     this.addresses.release(record.podIP, ipOwner(key, record.uid));
+    this.reportGone(key, record.uid);
+  }
+
+  /** Once per pod incarnation: its processes are gone (or never ran here) and its address is free. */
+  private reportGone(key: string, uid: string): void {
+    if (this.goneReported.has(uid)) return;
+    this.goneReported.add(uid);
+    if (this.goneReported.size > 10_000) this.goneReported.delete(this.goneReported.values().next().value ?? '');
+    guard(`reporting pod ${key} gone`, () => this.onGone?.(key, { uid }));
   }
 
   /**

@@ -187,14 +187,17 @@ function intOrPercent(
 
 function validateTrafficRouting(canary: CanaryStrategy, routing: RolloutTrafficRouting, out: IssueList): void {
   const path = [...CANARY, 'trafficRouting'];
-  if (!canary.canaryService || !canary.stableService) {
+  for (const key of ['stableService', 'canaryService'] as const) {
+    if (!canary[key]) {
+      out.error(
+        [...CANARY, key],
+        `${key} is not set: Canary service and Stable service must to be set to use Traffic Routing`,
+      );
+    }
+  }
+  if (canary.canaryService && canary.canaryService === canary.stableService) {
     out.error(
-      [...CANARY, canary.canaryService ? 'stableService' : 'canaryService'],
-      'Canary service and Stable service must to be set to use Traffic Routing',
-    );
-  } else if (canary.canaryService === canary.stableService) {
-    out.error(
-      [...CANARY, 'canaryService'],
+      [...CANARY, 'stableService'],
       `canaryService and stableService are both "${canary.stableService}": two different Services are required`,
     );
   }
@@ -221,17 +224,16 @@ function validateTrafficRouting(canary: CanaryStrategy, routing: RolloutTrafficR
   });
 }
 
+/** Argo rejects scaleDownDelaySeconds and dynamicStableScale without traffic routing and ignores the rest. */
 function validateBasicCanaryOnlyFields(canary: CanaryStrategy, out: IssueList): void {
-  const needsRouting = [
-    'scaleDownDelaySeconds',
-    'scaleDownDelayRevisionLimit',
-    'abortScaleDownDelaySeconds',
-    'minPodsPerReplicaSet',
-    'dynamicStableScale',
-  ] as const;
-  for (const key of needsRouting) {
+  for (const key of ['scaleDownDelaySeconds', 'dynamicStableScale'] as const) {
     if (canary[key] !== undefined && canary[key] !== false) {
-      out.error([...CANARY, key], `${key} requires trafficRouting to be set (it is ${String(canary[key])})`);
+      out.error([...CANARY, key], `${key} can only be used with trafficRouting (it is ${String(canary[key])})`);
+    }
+  }
+  for (const key of ['abortScaleDownDelaySeconds', 'scaleDownDelayRevisionLimit', 'minPodsPerReplicaSet'] as const) {
+    if (canary[key] !== undefined) {
+      out.warning([...CANARY, key], `${key} ${String(canary[key])} has no effect without trafficRouting`);
     }
   }
 }
@@ -334,8 +336,13 @@ function validateSetCanaryScale(
   const set = [scale.weight !== undefined, scale.replicas !== undefined, scale.matchTrafficWeight === true].filter(
     Boolean,
   );
-  if (set.length !== 1)
-    out.error(path, 'setCanaryScale must set exactly one of weight, replicas, matchTrafficWeight: true');
+  if (set.length === 0) out.error(path, 'setCanaryScale must set one of weight, replicas, matchTrafficWeight: true');
+  // Argo accepts several and takes replicas, then weight, then matchTrafficWeight; say so rather than reject.
+  if (set.length > 1)
+    out.warning(
+      path,
+      'setCanaryScale sets more than one of weight, replicas, matchTrafficWeight; replicas wins, then weight',
+    );
   if (scale.weight !== undefined && (scale.weight < 0 || scale.weight > 100)) {
     out.error([...path, 'weight'], `setCanaryScale weight ${scale.weight} must be between 0 and 100`);
   }

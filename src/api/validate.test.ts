@@ -48,14 +48,14 @@ describe('validateRollout', () => {
       (r) => {
         r.spec.strategy.canary!.canaryService = 'demo';
       },
-      'spec.strategy.canary.canaryService: canaryService and stableService are both "demo"',
+      'spec.strategy.canary.stableService: canaryService and stableService are both "demo"',
     ],
     [
       'stable service missing with routing',
       (r) => {
         delete r.spec.strategy.canary!.stableService;
       },
-      'spec.strategy.canary.stableService: Canary service and Stable service must to be set',
+      'spec.strategy.canary.stableService: stableService is not set: Canary service and Stable service must to be set',
     ],
     [
       'both stableIngress and stableIngresses',
@@ -78,7 +78,7 @@ describe('validateRollout', () => {
         delete r.spec.strategy.canary!.trafficRouting;
         r.spec.strategy.canary!.dynamicStableScale = true;
       },
-      'spec.strategy.canary.dynamicStableScale: dynamicStableScale requires trafficRouting',
+      'spec.strategy.canary.dynamicStableScale: dynamicStableScale can only be used with trafficRouting',
     ],
     [
       'maxUnavailable above 100%',
@@ -238,6 +238,31 @@ describe('validateRollout', () => {
     ],
   ])('accepts %s', (_name, change) => {
     expect(messages(withRollout(change))).toEqual([]);
+  });
+
+  it.each<[string, (r: Rollout) => void, string]>([
+    [
+      'abortScaleDownDelaySeconds without routing',
+      (r) => {
+        delete r.spec.strategy.canary!.trafficRouting;
+        r.spec.strategy.canary!.abortScaleDownDelaySeconds = 0;
+      },
+      'spec.strategy.canary.abortScaleDownDelaySeconds: abortScaleDownDelaySeconds 0 has no effect without trafficRouting',
+    ],
+    [
+      'setCanaryScale with weight and replicas (Argo takes replicas)',
+      (r) => {
+        r.spec.strategy.canary!.steps = [{ setCanaryScale: { weight: 20, replicas: 2 } }];
+      },
+      'spec.strategy.canary.steps[0].setCanaryScale: setCanaryScale sets more than one of weight, replicas, matchTrafficWeight; replicas wins, then weight',
+    ],
+  ])('warns (but accepts) %s', (_name, change, expected) => {
+    const issues = withRollout(change);
+    expect(issues.map((i) => i.severity)).toEqual(['warning']);
+    expect(messages(issues)).toEqual([expected]);
+    const r = rolloutFixture();
+    change(r);
+    expect(() => assertValid(r)).not.toThrow();
   });
 
   it('marks what Kanary does not run as notSupported', () => {

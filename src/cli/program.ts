@@ -5,6 +5,7 @@ import { loadCommand } from './commands/load.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { lintCommand } from './commands/lint.js';
 import { crdsCommand } from './commands/crds.js';
+import { analyzeCommand } from './commands/analyze.js';
 
 /**
  * The composition root of the CLI: every verb registers itself here, one `addCommand` per verb folder.
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(evaluateCommand());
   program.addCommand(lintCommand());
   program.addCommand(crdsCommand());
+  program.addCommand(analyzeCommand());
   applyUsageExitCodes(program);
   return program;
 }

@@ -7,3 +7,4 @@ export { humanDuration, ageSeconds } from './duration.js';
 export { statusIcon, toneOf, KIND_ICONS, type Tone } from './icons.js';
 export { thresholdsOf, firstNumber } from './thresholds.js';
 export type * from './types.js';
+export { InfoCache, INFO_KINDS, type CacheEvent, type InfoKind } from './cache.js';

@@ -118,3 +118,28 @@ describe('thresholdsOf', () => {
     expect(firstNumber(v)).toBe(n);
   });
 });
+
+describe('InfoCache', () => {
+  it('builds the same view model as toRolloutInfo and follows events in version order', async () => {
+    const { InfoCache } = await import('./index.js');
+    const c = cluster('Paused');
+    const cache = new InfoCache();
+    const stamp = <T extends { metadata: { resourceVersion?: string } }>(o: T, rv: number): T => ({
+      ...o,
+      metadata: { ...o.metadata, resourceVersion: String(rv) },
+    });
+    cache.replace('Rollout', [stamp(c.rollout, 5)], '10');
+    cache.replace('ReplicaSet', c.replicaSets.map((r) => stamp(r, 6)), '10');
+    cache.replace('Pod', c.pods.map((p) => stamp(p, 7)), '10');
+    cache.replace('AnalysisRun', [], '10');
+    expect(cache.info('demo', 'sample-app', NOW)?.step).toBe('1/6');
+    const promoted = stamp(structuredClone(c.rollout), 11);
+    promoted.status = { ...promoted.status, currentStepIndex: 2, phase: 'Progressing', pauseConditions: [] };
+    expect(cache.apply({ type: 'MODIFIED', object: promoted })).toBe(true);
+    expect(cache.apply({ type: 'MODIFIED', object: stamp(c.rollout, 9) })).toBe(false);
+    expect(cache.info('demo', 'sample-app', NOW)?.step).toBe('2/6');
+    expect(cache.resourceVersion).toBe('11');
+    cache.apply({ type: 'DELETED', object: stamp(c.rollout, 12) });
+    expect(cache.infos(NOW)).toEqual([]);
+  });
+});

@@ -131,7 +131,10 @@ export class KubeClient {
   async request(method: string, path: string, options: RequestOptions = {}): Promise<KubeResponse> {
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
+    if (body !== undefined) {
+      headers['content-type'] = options.contentType ?? 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
     const reqOptions = await this.#options(method, withQuery(path, options.query), headers);
     return new Promise<KubeResponse>((resolve, reject) => {
       const req = this.#send(reqOptions);

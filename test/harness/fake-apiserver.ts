@@ -245,6 +245,13 @@ export class FakeApiServer {
         return this.#status(res, 415, 'UnsupportedMediaType', `the content type "${type}" is not supported for PATCH`);
       }
     }
+    const { name: newName, namespace: newNamespace } = candidate.metadata;
+    if (newName !== undefined && newName !== route.name) {
+      return this.#status(res, 400, 'BadRequest', `the name of the object (${String(newName)}) does not match the name on the URL (${route.name})`);
+    }
+    if (newNamespace !== undefined && route.namespace !== undefined && newNamespace !== route.namespace) {
+      return this.#status(res, 400, 'BadRequest', 'the namespace of the object does not match the namespace on the URL');
+    }
     const expected = candidate.metadata.resourceVersion;
     if (expected !== undefined && expected !== '' && expected !== stored.metadata.resourceVersion) {
       return this.#conflict(res, route, `Operation cannot be fulfilled on ${route.resource} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`);

@@ -117,6 +117,9 @@ export class ContainerRunner {
       return this.onExit(undefined, { exitCode: 128, reason: 'StartError', message: err.message, startedAt });
     }
     child.unref();
+    // Signals go through process.kill on the group, so the child object has nothing left to fail at; an unheard
+    // 'error' event would still crash the server.
+    child.on('error', () => undefined);
     const run = ++this.run;
     this.proc = {
       pid,
@@ -334,10 +337,6 @@ export class ContainerRunner {
     this.mode = 'detached';
     this.clearTimers();
     for (const resolve of this.exitWaiters.splice(0)) resolve();
-  }
-
-  isRunning(): boolean {
-    return this.proc !== undefined;
   }
 
   record(): ContainerRecord | undefined {

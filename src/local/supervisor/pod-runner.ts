@@ -17,7 +17,7 @@ export interface PodRunnerDeps {
   logsDir: string;
   timing: SupervisorTiming;
   now(): number;
-  /** Persist (or, with undefined, keep) the pod's record after a change. */
+  /** Saves the pod's record after a change, so a later supervisor can re-adopt its processes. */
   persist(record: PodRecord): void;
   report(runner: PodRunner, status: PodStatus): void;
 }
@@ -113,10 +113,6 @@ export class PodRunner {
   /** No more reports (the pod is gone). */
   mute(): void {
     this.muted = true;
-  }
-
-  isStopping(): boolean {
-    return this.stopping !== undefined;
   }
 
   status(): PodStatus {

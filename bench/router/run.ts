@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, promisify } from 'node:util';
@@ -26,6 +27,8 @@ const TOKEN = 'bench-token-0123456789abcdef';
 
 interface WrkResult {
   readonly requestsPerSecond: number;
+  /** CPU time (user + system) the proxy processes spent per request: robust to load from elsewhere. */
+  readonly proxyCpuMicrosPerRequest?: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly requests: number;
@@ -39,6 +42,7 @@ async function main(): Promise<void> {
       duration: { type: 'string', default: '10' },
       threads: { type: 'string', default: '2' },
       connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '1' },
     },
   });
   const wrkArgs = {
@@ -91,17 +95,30 @@ async function main(): Promise<void> {
     children.push(nginx);
     await waitForPort(nginxPort);
 
-    const direct = await runWrk(`http://${a.ip}:${a.port}/success`, wrkArgs);
-    const viaNginx = await runWrk(`http://127.0.0.1:${nginxPort}/success`, wrkArgs);
-    const viaKanary = await runWrk(`${routerUrl}/success`, wrkArgs);
+    // Rounds interleave the three paths so that load from elsewhere on the machine hits them alike; each path
+    // reports its median round (by throughput).
+    const rounds = Math.max(1, Number(values.rounds));
+    const runs: Record<'direct' | 'nginx' | 'kanary', WrkResult[]> = { direct: [], nginx: [], kanary: [] };
+    for (let i = 0; i < rounds; i++) {
+      runs.direct.push(await runWrk(`http://${a.ip}:${a.port}/success`, wrkArgs, []));
+      runs.nginx.push(await runWrk(`http://127.0.0.1:${nginxPort}/success`, wrkArgs, processTree(nginx.pid)));
+      runs.kanary.push(await runWrk(`${routerUrl}/success`, wrkArgs, processTree(router.pid)));
+    }
+    const direct = median(runs.direct);
+    const viaNginx = median(runs.nginx);
+    const viaKanary = median(runs.kanary);
 
     const result = {
-      command: `node --import tsx bench/router/run.ts --duration ${wrkArgs.duration} --threads ${wrkArgs.threads} --connections ${wrkArgs.connections}`,
-      wrk: wrkArgs,
+      command: `node --import tsx bench/router/run.ts --duration ${wrkArgs.duration} --threads ${wrkArgs.threads} --connections ${wrkArgs.connections} --rounds ${rounds}`,
+      wrk: { ...wrkArgs, rounds },
+      cpus: availableParallelism(),
+      loadAverage: loadavg()[0] ?? 0,
+      ratioPerRound: runs.kanary.map((k, i) => k.requestsPerSecond / (runs.nginx[i]?.requestsPerSecond ?? NaN)),
       direct,
       nginx: viaNginx,
       kanary: viaKanary,
       throughputRatio: viaKanary.requestsPerSecond / viaNginx.requestsPerSecond,
+      cpuPerRequestRatio: (viaKanary.proxyCpuMicrosPerRequest ?? 0) / (viaNginx.proxyCpuMicrosPerRequest ?? 1),
       addedLatencyMs: {
         nginx: { p50: viaNginx.p50Ms - direct.p50Ms, p99: viaNginx.p99Ms - direct.p99Ms },
         kanary: { p50: viaKanary.p50Ms - direct.p50Ms, p99: viaKanary.p99Ms - direct.p99Ms },
@@ -117,11 +134,20 @@ async function main(): Promise<void> {
   }
 }
 
+function median(results: readonly WrkResult[]): WrkResult {
+  const sorted = [...results].sort((x, y) => x.requestsPerSecond - y.requestsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)] ?? sorted[0]!;
+}
+
 function printTable(r: {
   direct: WrkResult;
+  ratioPerRound: readonly number[];
+  cpus: number;
+  loadAverage: number;
   nginx: WrkResult;
   kanary: WrkResult;
   throughputRatio: number;
+  cpuPerRequestRatio: number;
   addedLatencyMs: { nginx: { p50: number; p99: number }; kanary: { p50: number; p99: number } };
 }): void {
   const row = (name: string, w: WrkResult, added?: { p50: number; p99: number }) =>
@@ -136,7 +162,13 @@ function printTable(r: {
     row('nginx', r.nginx, r.addedLatencyMs.nginx),
     row('kanary', r.kanary, r.addedLatencyMs.kanary),
     '',
-    `throughput ratio kanary/nginx: ${r.throughputRatio.toFixed(2)}x (target >= 0.50x)`,
+    `throughput ratio kanary/nginx: ${r.throughputRatio.toFixed(2)}x (target >= 0.50x); per round: ${r.ratioPerRound
+      .map((x) => x.toFixed(2))
+      .join(', ')}`,
+    `proxy CPU per request: nginx ${(r.nginx.proxyCpuMicrosPerRequest ?? 0).toFixed(1)} us, kanary ${(
+      r.kanary.proxyCpuMicrosPerRequest ?? 0
+    ).toFixed(1)} us (kanary/nginx ${r.cpuPerRequestRatio.toFixed(2)}x)`,
+    `machine: ${r.cpus} CPUs, load average ${r.loadAverage.toFixed(1)} at the end of the run`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -173,7 +205,11 @@ http {
 `;
 }
 
-async function runWrk(url: string, o: { duration: number; threads: number; connections: number }): Promise<WrkResult> {
+async function runWrk(
+  url: string,
+  o: { duration: number; threads: number; connections: number },
+  proxyPids: readonly number[],
+): Promise<WrkResult> {
   // A short warm-up fills keep-alive pools and JIT caches before the measured run.
   await execFileP('wrk', [
     '-t',
@@ -186,6 +222,7 @@ async function runWrk(url: string, o: { duration: number; threads: number; conne
     `Host: ${HOST_HEADER}`,
     url,
   ]);
+  const cpuBefore = await cpuSeconds(proxyPids);
   const { stdout } = await execFileP('wrk', [
     '-t',
     String(o.threads),
@@ -198,7 +235,35 @@ async function runWrk(url: string, o: { duration: number; threads: number; conne
     `Host: ${HOST_HEADER}`,
     url,
   ]);
-  return parseWrk(stdout);
+  const cpu = (await cpuSeconds(proxyPids)) - cpuBefore;
+  const parsed = parseWrk(stdout);
+  return { ...parsed, proxyCpuMicrosPerRequest: proxyPids.length === 0 ? 0 : (cpu * 1e6) / parsed.requests };
+}
+
+/** A process and its children (nginx: master and worker). */
+function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return [pid, ...children.map(Number)];
+  } catch {
+    return [pid];
+  }
+}
+
+/** User plus system CPU seconds of processes (Linux /proc); 0 where unavailable. */
+async function cpuSeconds(pids: readonly number[]): Promise<number> {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // Not Linux, or the process is gone: CPU per request is then reported as 0.
+    }
+  }
+  return ticks / 100;
 }
 
 /** Parses wrk's text report (requests/sec, the --latency percentile table, errors). */

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analysisRunFixture, rolloutFixture, templateFixture } from './fixtures.js';
 import {
@@ -13,7 +14,7 @@ import {
   toYaml,
   yamlFilesUnder,
 } from './load.js';
-import { hasField, positionOf, valueNodeOf } from './source.js';
+import { hasField, positionOf, scalarSourceOf, valueNodeOf } from './source.js';
 import { RolloutSchema } from './rollout.js';
 import { findUnknownFields } from './unknown-fields.js';
 
@@ -116,6 +117,12 @@ describe('parseDocuments', () => {
   });
 
   it.each([
+    [
+      'apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {ports: [{port: 80.5}]}\n',
+      'spec.ports[0].port: expected integer, got number 80.5',
+      4,
+      23,
+    ],
     ['- a\n- b\n', 'a manifest must be a mapping', 1, 1],
     ['kind: Rollout\nmetadata: {name: a}\n', 'missing required field "apiVersion"', 1, 1],
     [
@@ -169,6 +176,41 @@ describe('positions', () => {
   });
 });
 
+describe('scalarSourceOf', () => {
+  const text = [
+    'apiVersion: argoproj.io/v1alpha1',
+    'kind: AnalysisTemplate',
+    'metadata: {name: t}',
+    'spec:',
+    '  metrics:',
+    '    - name: plain',
+    '      successCondition: result[0] > 1',
+    '      failureCondition: "result[0] < 0"',
+    '      provider: {web: {url: "http://127.0.0.1/x"}}',
+    '    - name: block',
+    '      successCondition: |',
+    '        len(result) == 0',
+    '      provider: {web: {url: "http://127.0.0.1/x"}}',
+    '',
+  ].join('\n');
+  const doc = only(text);
+
+  it.each([
+    [['spec', 'metrics', 0, 'successCondition'], 'plain', 7, 25, 'result[0] > 1'],
+    [['spec', 'metrics', 0, 'failureCondition'], 'quoted', 8, 26, 'result[0] < 0'],
+    [['spec', 'metrics', 1, 'successCondition'], 'block', 12, 9, 'len(result) == 0\n'],
+  ] as const)('%j is a %s scalar starting at %i:%i', (path, style, line, col, value) => {
+    const s = scalarSourceOf(doc, path);
+    expect(s).toMatchObject({ style, start: { line, col }, value });
+    expect(text.slice(s!.offset, s!.offset + 3)).toBe(value.slice(0, 3));
+  });
+
+  it('is undefined for absent or non-string fields', () => {
+    expect(scalarSourceOf(doc, ['spec', 'metrics', 1, 'failureCondition'])).toBeUndefined();
+    expect(scalarSourceOf(doc, ['spec', 'metrics'])).toBeUndefined();
+  });
+});
+
 describe('round trip', () => {
   it('load -> serialise -> load gives the same objects (sample app)', () => {
     const first = objectsOf(loadPaths([SAMPLE_APP]).documents);
@@ -186,6 +228,43 @@ describe('round trip', () => {
     const docs = parseDocuments(toYaml(obj), 'x.yaml');
     expect(docs[0]?.diagnostics).toEqual([]);
     expect(docs[0]?.object).toEqual(obj);
+  });
+
+  it('keeps arbitrary strings and numbers intact (YAML-special text is quoted)', () => {
+    const tricky = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'null',
+        'true',
+        'yes',
+        '~',
+        '0x1F',
+        '1e3',
+        '- a',
+        'a: b',
+        '#x',
+        ' lead',
+        'trail ',
+        "'q'",
+        '"',
+        '---',
+        '\t',
+        '\n\n',
+      ),
+    );
+    fc.assert(
+      fc.property(tricky, tricky, fc.integer(), (label, query, weight) => {
+        const r = rolloutFixture();
+        r.metadata.annotations = { note: label };
+        r.spec.strategy.canary!.steps = [{ setWeight: weight }];
+        const t = templateFixture();
+        t.spec.metrics![0]!.provider = { prometheus: { query } };
+        const docs = parseDocuments(serializeDocuments([r, t]), 'x.yaml');
+        expect(docs.flatMap((d) => d.diagnostics)).toEqual([]);
+        expect(objectsOf(docs)).toEqual([r, t]);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps multi-line queries byte for byte', () => {

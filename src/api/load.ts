@@ -23,10 +23,17 @@ export interface LoadResult {
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 const SKIPPED_DIRS = new Set(['node_modules']);
 
-/** Loads files and directories (recursively, `*.yaml`/`*.yml`, skipping node_modules and dot-directories). */
+/**
+ * Loads files and directories (recursively, `*.yaml`/`*.yml`, skipping node_modules and dot-directories);
+ * `-` reads standard input, as kubectl does.
+ */
 export function loadPaths(paths: readonly string[]): LoadResult {
   const result: LoadResult = { documents: [], diagnostics: [] };
   for (const p of paths) {
+    if (p === '-') {
+      result.documents.push(...parseDocuments(readFileSync(0, 'utf8'), '<stdin>'));
+      continue;
+    }
     let files: string[];
     try {
       files = statSync(p).isDirectory() ? yamlFilesUnder(p) : [p];
@@ -76,7 +83,7 @@ export function parseDocuments(text: string, file: string): SourceDocument[] {
   const list = Array.isArray(docs) ? docs : [];
   const out: SourceDocument[] = [];
   list.forEach((doc, index) => {
-    const src: SourceDocument = { file, index, doc, lineCounter, raw: undefined, diagnostics: [] };
+    const src: SourceDocument = { file, index, doc, lineCounter, text, raw: undefined, diagnostics: [] };
     for (const e of doc.errors) src.diagnostics.push(yamlDiagnostic(src, e.pos[0], e.message, 'error'));
     for (const w of doc.warnings) src.diagnostics.push(yamlDiagnostic(src, w.pos[0], w.message, 'warning'));
     if (doc.errors.length > 0) {
@@ -145,8 +152,9 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   const field = formatFieldPath(issue.path as FieldPath) || '(document)';
   const input = (issue as { input?: unknown }).input;
   if (issue.code === 'invalid_type') {
-    if (input === undefined) return `missing required field "${field}" (${issue.expected})`;
-    return `${field}: expected ${issue.expected}, got ${describeValue(input)}`;
+    const expected = issue.expected === 'int' ? 'integer' : issue.expected;
+    if (input === undefined) return `missing required field "${field}" (${expected})`;
+    return `${field}: expected ${expected}, got ${describeValue(input)}`;
   }
   if (issue.code === 'invalid_value') {
     return `${field}: ${describeValue(input)} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node } from 'yaml';
 import type { KnownObject } from './kinds.js';
 import type { FieldPath, Severity } from './issues.js';
 
@@ -27,6 +27,8 @@ export interface SourceDocument {
   index: number;
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** The whole text of the file the document came from (offsets in `doc` index into it). */
+  text: string;
   /** The document as plain data. */
   raw: unknown;
   /** The typed object, when the document is a known kind and passed its schema. */
@@ -101,4 +103,37 @@ export function valueNodeOf(src: SourceDocument, path: FieldPath): Node | undefi
 /** Converts an absolute source offset of this document's file to line:col. */
 export function positionOfOffset(src: SourceDocument, offset: number): Position {
   return posOfOffset(src, offset);
+}
+
+/** Where a string field's content starts in the source, for pointing at a column inside it. */
+export interface ScalarSource {
+  value: string;
+  /** The YAML style: a plain or quoted scalar is on one line with the key; a block scalar starts on the next. */
+  style: 'plain' | 'quoted' | 'block';
+  /** The first character of the content (after the opening quote, or on the first line of a block). */
+  start: Position;
+  /** Absolute offset of that character in `SourceDocument.text`. */
+  offset: number;
+}
+
+/**
+ * The source of a string field, e.g. a metric's `successCondition`, so a checker can report a column inside the
+ * expression: for plain and quoted single-line values, column `start.col + i` is character `i` of the value.
+ * Undefined when the field is absent or not a string scalar.
+ */
+export function scalarSourceOf(src: SourceDocument, path: FieldPath): ScalarSource | undefined {
+  const node = valueNodeOf(src, path);
+  if (!isScalar(node) || typeof node.value !== 'string' || !node.range) return undefined;
+  let offset = node.range[0];
+  let style: ScalarSource['style'] = 'plain';
+  if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) {
+    style = 'quoted';
+    offset += 1;
+  } else if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+    style = 'block';
+    const lineEnd = src.text.indexOf('\n', offset);
+    offset = lineEnd === -1 ? node.range[1] : lineEnd + 1;
+    while (src.text[offset] === ' ') offset += 1;
+  }
+  return { value: node.value, style, start: posOfOffset(src, offset), offset };
 }

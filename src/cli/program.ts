@@ -6,6 +6,10 @@ import { evaluateCommand } from './commands/evaluate.js';
 import { lintCommand } from './commands/lint.js';
 import { crdsCommand } from './commands/crds.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { controllerCommand } from './commands/controller.js';
+import { rolloutCommands } from './commands/rollouts/index.js';
+import { downCommand, serverCommand } from './commands/server.js';
+import { logsCommand } from './commands/logs.js';
 
 /**
  * The composition root of the CLI: every verb registers itself here, one `addCommand` per verb folder.
@@ -24,6 +28,11 @@ export function buildProgram(): Command {
   program.addCommand(lintCommand());
   program.addCommand(crdsCommand());
   program.addCommand(analyzeCommand());
+  program.addCommand(controllerCommand());
+  program.addCommand(serverCommand());
+  program.addCommand(downCommand());
+  program.addCommand(logsCommand());
+  for (const verb of rolloutCommands(program)) program.addCommand(verb);
   applyUsageExitCodes(program);
   return program;
 }

@@ -129,8 +129,16 @@ describe('InfoCache', () => {
       metadata: { ...o.metadata, resourceVersion: String(rv) },
     });
     cache.replace('Rollout', [stamp(c.rollout, 5)], '10');
-    cache.replace('ReplicaSet', c.replicaSets.map((r) => stamp(r, 6)), '10');
-    cache.replace('Pod', c.pods.map((p) => stamp(p, 7)), '10');
+    cache.replace(
+      'ReplicaSet',
+      c.replicaSets.map((r) => stamp(r, 6)),
+      '10',
+    );
+    cache.replace(
+      'Pod',
+      c.pods.map((p) => stamp(p, 7)),
+      '10',
+    );
     cache.replace('AnalysisRun', [], '10');
     expect(cache.info('demo', 'sample-app', NOW)?.step).toBe('1/6');
     const promoted = stamp(structuredClone(c.rollout), 11);

@@ -50,8 +50,10 @@ export function stepText(step: CanaryStep): { type: string; text: string } {
           : 'matchTrafficWeight';
     return { type: 'setCanaryScale', text: `setCanaryScale: ${what}` };
   }
-  if (step.setHeaderRoute !== undefined) return { type: 'setHeaderRoute', text: `setHeaderRoute: ${step.setHeaderRoute.name}` };
-  if (step.setMirrorRoute !== undefined) return { type: 'setMirrorRoute', text: `setMirrorRoute: ${step.setMirrorRoute.name}` };
+  if (step.setHeaderRoute !== undefined)
+    return { type: 'setHeaderRoute', text: `setHeaderRoute: ${step.setHeaderRoute.name}` };
+  if (step.setMirrorRoute !== undefined)
+    return { type: 'setMirrorRoute', text: `setMirrorRoute: ${step.setMirrorRoute.name}` };
   if (step.experiment !== undefined) return { type: 'experiment', text: 'experiment' };
   if (step.plugin !== undefined) return { type: 'plugin', text: `plugin: ${step.plugin.name}` };
   return { type: 'unknown', text: 'unknown' };

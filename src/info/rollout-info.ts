@@ -48,7 +48,11 @@ export function toRolloutInfo(
   const ownRs = replicaSets.filter((rs) => ownedBy(rs, 'Rollout', name));
   const ownRuns = analysisRuns.filter((r) => ownedBy(r, 'Rollout', name));
   const rsInfos = ownRs.map((rs) => replicaSetInfo(rs, rollout, pods, now));
-  const revisions = groupRevisions(rsInfos, ownRuns.map((r) => analysisRunInfo(r, now)), rollout);
+  const revisions = groupRevisions(
+    rsInfos,
+    ownRuns.map((r) => analysisRunInfo(r, now)),
+    rollout,
+  );
   const active = phase === 'Progressing' || phase === 'Paused';
   return {
     name,
@@ -284,8 +288,7 @@ function analysisRunInfo(run: AnalysisRun, now: number): AnalysisRunInfo {
       dryRun: r?.dryRun === true,
     };
   });
-  const sum = (k: 'successful' | 'failed' | 'inconclusive' | 'error'): number =>
-    metrics.reduce((n, m) => n + m[k], 0);
+  const sum = (k: 'successful' | 'failed' | 'inconclusive' | 'error'): number => metrics.reduce((n, m) => n + m[k], 0);
   return {
     name: nameOf(run),
     revision: revisionOf(run),

@@ -26,7 +26,14 @@ export interface Cluster {
   analysisRuns: AnalysisRun[];
 }
 
-function replicaSet(hash: string, revision: number, tag: string, replicas: number, ready: number, age: number): ReplicaSet {
+function replicaSet(
+  hash: string,
+  revision: number,
+  tag: string,
+  replicas: number,
+  ready: number,
+  age: number,
+): ReplicaSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -41,7 +48,10 @@ function replicaSet(hash: string, revision: number, tag: string, replicas: numbe
     spec: {
       replicas,
       selector: { matchLabels: { app: 'sample-app' } },
-      template: { metadata: { labels: { app: 'sample-app' } }, spec: { containers: [{ name: 'app', image: `${IMAGE}:${tag}` }] } },
+      template: {
+        metadata: { labels: { app: 'sample-app' } },
+        spec: { containers: [{ name: 'app', image: `${IMAGE}:${tag}` }] },
+      },
     },
     status: { replicas, readyReplicas: ready, availableReplicas: ready },
   };
@@ -92,7 +102,9 @@ function analysisRun(phase: 'Running' | 'Failed' | 'Successful', values: string[
     },
     status: {
       phase,
-      ...(phase === 'Failed' ? { message: 'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)' } : {}),
+      ...(phase === 'Failed'
+        ? { message: 'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)' }
+        : {}),
       metricResults: [
         {
           name: 'success-share',
@@ -121,7 +133,10 @@ function rollout(status: NonNullable<Rollout['status']>, paused = false): Rollou
       replicas: 4,
       paused,
       selector: { matchLabels: { app: 'sample-app' } },
-      template: { metadata: { labels: { app: 'sample-app' } }, spec: { containers: [{ name: 'app', image: `${IMAGE}:2.0.0` }] } },
+      template: {
+        metadata: { labels: { app: 'sample-app' } },
+        spec: { containers: [{ name: 'app', image: `${IMAGE}:2.0.0` }] },
+      },
       strategy: {
         canary: {
           canaryService: 'sample-app-canary',

@@ -52,7 +52,8 @@ describe('LeaderElector over a Lease (fake API server)', () => {
     return { elector, acting: () => acting, log };
   }
 
-  const lease = (): Lease | undefined => fake.peek('leases', 'kanary-system', 'kanary-controller', 'coordination.k8s.io') as Lease | undefined;
+  const lease = (): Lease | undefined =>
+    fake.peek('leases', 'kanary-system', 'kanary-controller', 'coordination.k8s.io') as Lease | undefined;
 
   it('lets exactly one of two replicas act, and it renews the Lease', async () => {
     const a = replica('pod-a');
@@ -110,7 +111,10 @@ describe('LeaderElector over a Lease (fake API server)', () => {
     await vi.waitFor(() => expect(a.acting()).toBe(true));
     // Another writer takes the Lease away behind its back: a's renewals fail from now on.
     const current = lease();
-    await stores[0]?.update<Lease>({ ...(current as Lease), spec: { ...current?.spec, holderIdentity: 'intruder', renewTime: new Date().toISOString() } });
+    await stores[0]?.update<Lease>({
+      ...(current as Lease),
+      spec: { ...current?.spec, holderIdentity: 'intruder', renewTime: new Date().toISOString() },
+    });
     await vi.waitFor(() => expect(a.acting()).toBe(false), { timeout: 2000 });
     expect(a.log).toEqual(['started', 'stopped']);
   });

@@ -115,7 +115,11 @@ export class LeaderElector {
     } catch (err) {
       this.#report(err);
     }
-    if (!this.#running) return;
+    if (this.#stopping()) {
+      // stop() came while we were acquiring: give back what we just took, or the standby waits a lease out.
+      if (ok && !this.#leading) await this.#release().catch((err: unknown) => this.#report(err));
+      return;
+    }
     const now = this.#clock.now();
     if (ok) {
       this.#lastRenew = now;
@@ -126,6 +130,11 @@ export class LeaderElector {
     } else if (this.#leading && now - this.#lastRenew >= this.#o.renewDeadlineSeconds * 1000) {
       await this.#lose();
     }
+  }
+
+  /** A method, not a field read: the flag changes while #step awaits. */
+  #stopping(): boolean {
+    return !this.#running;
   }
 
   async #lose(): Promise<void> {
@@ -157,7 +166,13 @@ export class LeaderElector {
         apiVersion: 'coordination.k8s.io/v1',
         kind: 'Lease',
         metadata: { name, namespace },
-        spec: { holderIdentity: identity, leaseDurationSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 },
+        spec: {
+          holderIdentity: identity,
+          leaseDurationSeconds,
+          acquireTime: stamp,
+          renewTime: stamp,
+          leaseTransitions: 0,
+        },
       });
       return true;
     }

@@ -58,7 +58,12 @@ describe('KubernetesStore watch recovery (fake API server)', () => {
   it('re-watches from the last version after a dropped connection: nothing missed, nothing repeated', async () => {
     const events: WatchEvent[] = [];
     const errors: Error[] = [];
-    const stop = store.watch('Widget', {}, (e) => events.push(e), (e) => errors.push(e));
+    const stop = store.watch(
+      'Widget',
+      {},
+      (e) => events.push(e),
+      (e) => errors.push(e),
+    );
     await store.create(widget('a'));
     await vi.waitFor(() => expect(events).toHaveLength(1));
     fake.dropWatches();
@@ -100,7 +105,12 @@ describe('KubernetesStore watch recovery (fake API server)', () => {
     const a = await store.create(widget('a'));
     await store.patch('Widget', 'default', 'a', { spec: { size: 3 } });
     fake.compact();
-    store.watch('Widget', { resourceVersion: a.metadata.resourceVersion ?? '' }, (e) => events.push(e), (e) => errors.push(e));
+    store.watch(
+      'Widget',
+      { resourceVersion: a.metadata.resourceVersion ?? '' },
+      (e) => events.push(e),
+      (e) => errors.push(e),
+    );
     await vi.waitFor(() => expect(errors).toHaveLength(1));
     expect(errors[0]).toBeInstanceOf(KanaryError);
     expect((errors[0] as KanaryError).code).toBe('GONE');
@@ -132,7 +142,12 @@ describe('KubernetesStore watch recovery (fake API server)', () => {
     fake.dropWatches();
     await store.create(widget('c', 7));
     await store.delete('Widget', 'default', 'b');
-    await vi.waitFor(() => expect([...seen.entries()].sort()).toEqual([['a', 2], ['c', 7]]));
-    await informer.stop();
+    await vi.waitFor(() =>
+      expect([...seen.entries()].sort()).toEqual([
+        ['a', 2],
+        ['c', 7],
+      ]),
+    );
+    informer.stop();
   });
 });

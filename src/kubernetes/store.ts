@@ -1,14 +1,6 @@
 import type { KubeObject } from '../api/index.js';
 import { KanaryError } from '../common/index.js';
-import type {
-  ListOptions,
-  ListResult,
-  PatchOptions,
-  ResourceStore,
-  WatchEvent,
-  WatchEventType,
-  WatchOptions,
-} from '../store/index.js';
+import type { ListOptions, ListResult, PatchOptions, ResourceStore, WatchEvent, WatchOptions } from '../store/index.js';
 import { defaultNamespaceOf, KubeClient, loadKubeConfig, type KubeConnectionOptions } from './client.js';
 import { kubeError } from './errors.js';
 import { KindRegistry, type KindMapping } from './kinds.js';
@@ -29,7 +21,6 @@ export interface KubernetesStoreOptions {
 }
 
 const MAX_RECONNECT_DELAY_MS = 5_000;
-const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'generation', 'resourceVersion'] as const;
 
 /**
  * The ResourceStore over a Kubernetes API server. Objects go to their API group and resource by kind (see
@@ -63,8 +54,8 @@ export class KubernetesStore implements ResourceStore {
     if (this.#starting.size > 0) await Promise.allSettled([...this.#starting]);
   }
 
-  #fill<T extends KubeObject>(obj: unknown, m: KindMapping): T {
-    const o = obj as T;
+  /** The API server leaves kind and apiVersion out of list items of builtin kinds: put them back. */
+  #fill<T extends KubeObject>(o: T, m: KindMapping): T {
     if (typeof o.apiVersion !== 'string' || o.apiVersion === '') o.apiVersion = this.kinds.apiVersion(m);
     if (typeof o.kind !== 'string' || o.kind === '') o.kind = m.kind;
     return o;
@@ -86,7 +77,7 @@ export class KubernetesStore implements ResourceStore {
     const res = await this.client.request('GET', this.kinds.objectPath(m, namespace, name));
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw kubeError(res, `get ${this.#describe(m, namespace, name)}`);
-    return this.#fill<T>(res.body, m);
+    return this.#fill(res.body as T, m);
   }
 
   async list<T extends KubeObject>(kind: string, options: ListOptions = {}): Promise<ListResult<T>> {
@@ -97,8 +88,12 @@ export class KubernetesStore implements ResourceStore {
     });
     if (res.status !== 200) throw kubeError(res, `list ${m.kind} in ${namespace ?? 'all namespaces'}`);
     const body = res.body as { items?: unknown[]; metadata?: { resourceVersion?: string } };
-    const items = (body.items ?? []).map((item) => this.#fill<T>(item, m));
-    items.sort((a, b) => compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') || compare(a.metadata.name ?? '', b.metadata.name ?? ''));
+    const items = (body.items ?? []).map((item) => this.#fill(item as T, m));
+    items.sort(
+      (a, b) =>
+        compare(a.metadata.namespace ?? '', b.metadata.namespace ?? '') ||
+        compare(a.metadata.name ?? '', b.metadata.name ?? ''),
+    );
     return { items, resourceVersion: body.metadata?.resourceVersion ?? '0' };
   }
 
@@ -107,15 +102,17 @@ export class KubernetesStore implements ResourceStore {
     await this.#writable();
     const namespace = this.#namespaceOf(m, obj);
     const { status: _status, ...rest } = obj;
-    const metadata = { ...obj.metadata };
-    for (const f of SYSTEM_FIELDS) delete metadata[f];
+    const { uid: _u, creationTimestamp: _c, generation: _g, resourceVersion: _r, ...metadata } = obj.metadata;
     if (m.namespaced) metadata.namespace = namespace;
     const body = { ...rest, apiVersion: this.kinds.apiVersion(m), kind: m.kind, metadata };
     const res = await this.client.request('POST', this.kinds.collectionPath(m, namespace), { body });
     if (res.status !== 201 && res.status !== 200) {
-      throw kubeError(res, `create ${this.#describe(m, namespace, obj.metadata.name ?? obj.metadata.generateName ?? '')}`);
+      throw kubeError(
+        res,
+        `create ${this.#describe(m, namespace, obj.metadata.name ?? obj.metadata.generateName ?? '')}`,
+      );
     }
-    return this.#fill<T>(res.body, m);
+    return this.#fill(res.body as T, m);
   }
 
   update<T extends KubeObject>(obj: T): Promise<T> {
@@ -133,8 +130,8 @@ export class KubernetesStore implements ResourceStore {
     const namespace = this.#namespaceOf(m, obj);
     const name = obj.metadata.name ?? '';
     const what = `${subresource === 'status' ? 'update the status of' : 'update'} ${this.#describe(m, namespace, name)}`;
-    const metadata = { ...obj.metadata };
-    for (const f of ['uid', 'creationTimestamp', 'generation'] as const) delete metadata[f];
+    // The server keeps these; a PUT that disagreed about uid would be refused.
+    const { uid: _u, creationTimestamp: _c, generation: _g, ...metadata } = obj.metadata;
     if (m.namespaced) metadata.namespace = namespace;
     const unconditional = metadata.resourceVersion === undefined || metadata.resourceVersion === '';
     for (let attempt = 0; ; attempt++) {
@@ -146,7 +143,7 @@ export class KubernetesStore implements ResourceStore {
       const body = { ...obj, apiVersion: this.kinds.apiVersion(m), kind: m.kind, metadata };
       if (subresource === undefined) delete body.status;
       const res = await this.client.request('PUT', this.kinds.objectPath(m, namespace, name, subresource), { body });
-      if (res.status === 200 || res.status === 201) return this.#fill<T>(res.body, m);
+      if (res.status === 200 || res.status === 201) return this.#fill(res.body as T, m);
       const err = kubeError(res, what);
       if (unconditional && err.code === 'CONFLICT' && attempt < 10) continue;
       throw err;
@@ -172,10 +169,15 @@ export class KubernetesStore implements ResourceStore {
       contentType: 'application/merge-patch+json',
     });
     if (res.status !== 200) throw kubeError(res, `patch ${this.#describe(m, namespace, name)}`);
-    return this.#fill<T>(res.body, m);
+    return this.#fill(res.body as T, m);
   }
 
-  async delete(kind: string, namespace: string, name: string, options: { resourceVersion?: string } = {}): Promise<void> {
+  async delete(
+    kind: string,
+    namespace: string,
+    name: string,
+    options: { resourceVersion?: string } = {},
+  ): Promise<void> {
     const m = this.kinds.get(kind);
     await this.#writable();
     const body = {
@@ -246,7 +248,12 @@ export class KubernetesStore implements ResourceStore {
             const type = parsed.type ?? '';
             const object = parsed.object ?? {};
             if (type === 'ERROR') {
-              fail(kubeError({ status: object.code ?? 500, body: object }, `watch ${m.kind} from version ${lastVersion ?? ''}`));
+              fail(
+                kubeError(
+                  { status: object.code ?? 500, body: object },
+                  `watch ${m.kind} from version ${lastVersion ?? ''}`,
+                ),
+              );
               return;
             }
             const version = (object.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
@@ -258,7 +265,7 @@ export class KubernetesStore implements ResourceStore {
             if (version !== undefined && lastVersion !== undefined && Number(version) <= Number(lastVersion)) return;
             if (version !== undefined) lastVersion = version;
             delay = this.#reconnectDelayMs;
-            onEvent({ type: type as WatchEventType, object: this.#fill<T>(object, m) });
+            onEvent({ type, object: this.#fill(object as unknown as T, m) });
           },
           onEnd: () => {
             if (stopped || this.#closed) return;

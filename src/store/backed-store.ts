@@ -18,7 +18,15 @@ import {
   unchanged,
   type ObjectAddress,
 } from './object-rules.js';
-import type { ListOptions, ListResult, PatchOptions, ResourceStore, WatchEvent, WatchOptions } from './types.js';
+import type {
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  PatchOptions,
+  ResourceStore,
+  WatchEvent,
+  WatchOptions,
+} from './types.js';
 import { WatchHub, type ChangeSource, type StoredChange } from './watch-hub.js';
 
 /**
@@ -159,13 +167,19 @@ export class BackedStore implements ResourceStore {
     });
   }
 
-  delete(kind: string, namespace: string, name: string, options: { resourceVersion?: string } = {}): Promise<void> {
+  delete(kind: string, namespace: string, name: string, options: DeleteOptions = {}): Promise<void> {
     return this.#run(true, () => {
       requireKind(kind);
       const addr: ObjectAddress = { kind, namespace, name };
       this.#backend.write(() => {
         const stored = this.#load(addr);
         checkVersion(addr, options.resourceVersion, stored.metadata.resourceVersion);
+        if (options.graceful === true) {
+          if (stored.metadata.deletionTimestamp !== undefined) return;
+          const { resourceVersion: _r, ...meta } = stored.metadata;
+          this.#save(addr, stored, { ...stored, metadata: { ...meta, deletionTimestamp: timestamp(this.#now()) } });
+          return;
+        }
         const version = this.#backend.currentVersion() + 1;
         const last = { ...stored, metadata: { ...stored.metadata, resourceVersion: String(version) } };
         this.#commit('DELETED', addr, last, version);

@@ -366,6 +366,24 @@ export function runStoreContract(name: string, makeStore: (hints: ContractHints)
         expect(await store.get('Widget', 'default', 'a')).toBeDefined();
       });
 
+      it('marks the object terminating on a graceful delete, keeps it, and removes it on a plain delete', async () => {
+        const created = await store.create(widget('a'));
+        await store.delete('Widget', 'default', 'a', { graceful: true });
+        const marked = await store.get('Widget', 'default', 'a');
+        expect(marked?.metadata.deletionTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+        expect(rv(marked ?? created)).toBeGreaterThan(rv(created));
+        await store.delete('Widget', 'default', 'a', { graceful: true });
+        expect((await store.get('Widget', 'default', 'a'))?.metadata.resourceVersion).toBe(
+          marked?.metadata.resourceVersion,
+        );
+        await store.patch('Widget', 'default', 'a', { metadata: { deletionTimestamp: null } });
+        expect((await store.get('Widget', 'default', 'a'))?.metadata.deletionTimestamp).toBe(
+          marked?.metadata.deletionTimestamp,
+        );
+        await store.delete('Widget', 'default', 'a');
+        expect(await store.get('Widget', 'default', 'a')).toBeUndefined();
+      });
+
       it('allows the name to be created again, as a new object', async () => {
         const first = await store.create(widget('a'));
         await store.delete('Widget', 'default', 'a');

@@ -5,6 +5,7 @@
 import type { ContractHints, StoreUnderTest } from './contract.js';
 
 export type {
+  DeleteOptions,
   ListOptions,
   ListResult,
   PatchOptions,

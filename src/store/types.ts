@@ -53,8 +53,13 @@ export interface ResourceStore {
     options?: PatchOptions,
   ): Promise<T>;
 
-  /** Deletes an object; fails with NOT_FOUND. With `resourceVersion`, fails with CONFLICT if it moved on. */
-  delete(kind: string, namespace: string, name: string, options?: { resourceVersion?: string }): Promise<void>;
+  /**
+   * Deletes an object; fails with NOT_FOUND. With `resourceVersion`, fails with CONFLICT if it moved on.
+   * With `graceful`, as the API server does for Pods: the first call only sets `metadata.deletionTimestamp` (a
+   * MODIFIED event) and leaves the object for whoever runs it to stop and then delete outright; a graceful delete of
+   * an object already terminating changes nothing.
+   */
+  delete(kind: string, namespace: string, name: string, options?: DeleteOptions): Promise<void>;
 
   /**
    * Streams changes to objects of a kind after `resourceVersion` (or from now when absent). Events are delivered in
@@ -73,6 +78,11 @@ export interface ResourceStore {
 
   /** Releases connections and handles. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface DeleteOptions {
+  resourceVersion?: string;
+  graceful?: boolean;
 }
 
 export interface ListOptions {

@@ -7,7 +7,11 @@ import { AnalysisRunController, runAnalysisPass } from '../../src/controller/ana
 import { FakeClock } from '../../src/controller/runtime/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { prometheusAvailability, startPrometheus } from '../harness/prometheus.js';
-import { seedRun, startScenario, type Scenario } from './analysis-support.js';
+import { execa } from 'execa';
+import { join } from 'node:path';
+import { ROOT, SEED_TEMPLATE, seedRun, startScenario, type Scenario } from './analysis-support.js';
+
+const KANARY = join(ROOT, 'bin/kanary.js');
 
 /**
  * The seed's success-share analysis against a REAL Prometheus scraping the REAL sample app every second: the query's
@@ -24,37 +28,97 @@ async function measureSeed(prometheusUrl: string, run: AnalysisRun, clock: FakeC
   return { ...run, status: result.status };
 }
 
+type Mix = 'allSuccess' | 'halfErrors' | 'noTraffic';
+
+const MIXES: Record<Mix, Parameters<typeof startScenario>[0]> = {
+  allSuccess: { prime: { success: 1, errors: 0 }, success: 20, errors: 0 },
+  halfErrors: { prime: { success: 1, errors: 1 }, success: 10, errors: 10 },
+  noTraffic: { prime: { success: 0, errors: 0 }, success: 0, errors: 0 },
+};
+
+const scenarios = new Map<Mix, Scenario>();
+
+/** Prometheus takes ~5 s to hand static targets to its scrapers, so the three mixes start side by side. */
+async function startAll(): Promise<void> {
+  const started = await Promise.allSettled(
+    (Object.keys(MIXES) as Mix[]).map(async (mix) => scenarios.set(mix, await startScenario(MIXES[mix]))),
+  );
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+function scenario(mix: Mix): Scenario {
+  const s = scenarios.get(mix);
+  if (s === undefined) throw new Error(`scenario ${mix} did not start`);
+  return s;
+}
+
 describe.skipIf(skip)('seed success-share query against a real Prometheus', () => {
+  beforeAll(startAll, 60_000);
+  afterAll(async () => {
+    await Promise.all([...scenarios.values()].map((s) => s.stop()));
+  });
+
   it.each([
-    ['all-success traffic gives [1]; the template says Successful', { prime: { success: 1, errors: 0 }, success: 20, errors: 0 }, '[1]', 'Successful'],
-    ['half errors give [0.5]; the template says Failed', { prime: { success: 1, errors: 1 }, success: 10, errors: 10 }, '[0.5]', 'Failed'],
-    ['no traffic gives []; the template says Successful', { prime: { success: 0, errors: 0 }, success: 0, errors: 0 }, '[]', 'Successful'],
-  ])('%s', async (_title, traffic, value, verdict) => {
-    let scenario: Scenario | undefined;
-    try {
-      scenario = await startScenario(traffic);
-      const clock = new FakeClock(Date.now());
-      let run = await measureSeed(scenario.prometheus.url, seedRun(), clock);
-      const result = run.status?.metricResults?.[0];
-      const m = result?.measurements?.[0];
-      expect(m?.value, m?.message).toBe(value);
-      expect(m?.phase).toBe(verdict);
-      expect(m?.metadata?.ResolvedPrometheusQuery).toContain('sample_app_requests_count{service="sample-app-canary"');
-      expect(result?.metadata?.ResolvedPrometheusQuery).toBe(m?.metadata?.ResolvedPrometheusQuery);
-      if (verdict === 'Failed') {
-        expect(run.status).toMatchObject({
-          phase: 'Failed',
-          message: 'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)',
-        });
-      } else {
-        // interval: 1m and no count: the metric runs until the rollout terminates the run.
-        expect(run.status?.phase).toBe('Running');
-        run = await measureSeed(scenario.prometheus.url, { ...run, spec: { ...run.spec, terminate: true } }, clock);
-        expect(run.status).toMatchObject({ phase: 'Successful', message: 'Run Terminated' });
-      }
-    } finally {
-      await scenario?.stop();
+    ['all-success traffic gives [1]; the template says Successful', 'allSuccess', '[1]', 'Successful'],
+    ['half errors give [0.5]; the template says Failed', 'halfErrors', '[0.5]', 'Failed'],
+    ['no traffic gives []; the template says Successful', 'noTraffic', '[]', 'Successful'],
+  ] as const)('%s', async (_title, mix, value, verdict) => {
+    const url = scenario(mix).prometheus.url;
+    const clock = new FakeClock(Date.now());
+    let run = await measureSeed(url, seedRun(), clock);
+    const result = run.status?.metricResults?.[0];
+    const m = result?.measurements?.[0];
+    expect(m?.value, m?.message).toBe(value);
+    expect(m?.phase).toBe(verdict);
+    expect(m?.metadata?.ResolvedPrometheusQuery).toContain('sample_app_requests_count{service="sample-app-canary"');
+    expect(result?.metadata?.ResolvedPrometheusQuery).toBe(m?.metadata?.ResolvedPrometheusQuery);
+    if (verdict === 'Failed') {
+      expect(run.status).toMatchObject({
+        phase: 'Failed',
+        message: 'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)',
+      });
+    } else {
+      // interval: 1m and no count: the metric runs until the rollout terminates the run.
+      expect(run.status?.phase).toBe('Running');
+      run = await measureSeed(url, { ...run, spec: { ...run.spec, terminate: true } }, clock);
+      expect(run.status).toMatchObject({ phase: 'Successful', message: 'Run Terminated' });
     }
+  });
+
+  it('kanary analyze on the seed template with half errors prints the measurement and exits 1 (Failed)', async () => {
+    const url = scenario('halfErrors').prometheus.url;
+    const result = await execa('node', [KANARY, 'analyze', '-f', SEED_TEMPLATE, '--prometheus-address', url], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 30_000,
+    });
+    expect(result.exitCode, result.stderr).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe('AnalysisRun sample-app-analyze: success-share');
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}success-share {2}Failed {2}\[0\.5\]$/);
+    expect(lines[2]).toBe('Failed: Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)');
+  });
+
+  it('kanary analyze keeps measuring a passing unbounded metric until Ctrl-C, which terminates it: exit 0', async () => {
+    const url = scenario('allSuccess').prometheus.url;
+    const child = execa('node', [KANARY, 'analyze', '-f', SEED_TEMPLATE, '--prometheus-address', url], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 30_000,
+    });
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Successful  [1]')) resolve();
+      });
+    });
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('Successful: Run Terminated');
+    expect(result.stderr).toContain('terminating the run');
   });
 });
 

@@ -39,7 +39,11 @@ async function hit(baseUrl: string, path: '/success' | '/error', times: number):
  * seed's rate() ratio is exact: the first scrape already sees every series (`prime`), then `success`/`errors`
  * requests are counted between that scrape and two later ones.
  */
-export async function startScenario(traffic: { prime: { success: number; errors: number }; success: number; errors: number }): Promise<Scenario> {
+export async function startScenario(traffic: {
+  prime: { success: number; errors: number };
+  success: number;
+  errors: number;
+}): Promise<Scenario> {
   const app = await spawnSampleApp({ METRICS_PORT: '0' });
   let prometheus: RunningPrometheus | undefined;
   try {
@@ -47,7 +51,9 @@ export async function startScenario(traffic: { prime: { success: number; errors:
     await hit(app.baseUrl, '/error', traffic.prime.errors);
     const metrics = new URL(app.metricsUrl ?? '');
     prometheus = await startPrometheus({
-      targets: [{ address: metrics.host, metricsPath: '/monitoring/metrics', labels: { service: 'sample-app-canary' } }],
+      targets: [
+        { address: metrics.host, metricsPath: '/monitoring/metrics', labels: { service: 'sample-app-canary' } },
+      ],
     });
     await prometheus.waitForScrapes(1);
     await Promise.all([hit(app.baseUrl, '/success', traffic.success), hit(app.baseUrl, '/error', traffic.errors)]);

@@ -215,7 +215,11 @@ export class FakeApiServer {
       if (!stored) return this.#notFound(res, route);
       const pre = (parseJson(body) as { preconditions?: { resourceVersion?: string } } | undefined)?.preconditions;
       if (pre?.resourceVersion !== undefined && pre.resourceVersion !== stored.metadata.resourceVersion) {
-        return this.#conflict(res, route, `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${stored.metadata.resourceVersion ?? ''}). The object might have been modified`);
+        return this.#conflict(
+          res,
+          route,
+          `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${stored.metadata.resourceVersion ?? ''}). The object might have been modified`,
+        );
       }
       this.#objects.get(collection)?.delete(key);
       const last = clone(stored);
@@ -228,15 +232,18 @@ export class FakeApiServer {
     }
     if (!stored) return this.#notFound(res, route);
     const input = parseJson(body);
-    if (!isObject(input)) return this.#status(res, 400, 'BadRequest', 'the request body is not a JSON object');
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const isJsonPatch = method === 'PATCH' && type === 'application/json-patch+json';
+    if (isJsonPatch ? !Array.isArray(input) : !isObject(input)) {
+      return this.#status(res, 400, 'BadRequest', `the request body is not a JSON ${isJsonPatch ? 'array' : 'object'}`);
+    }
     let candidate: Obj;
     if (method === 'PUT') {
       candidate = input as Obj;
       if (!isObject(candidate.metadata)) candidate.metadata = {};
     } else {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-      if (type === 'application/json-patch+json') {
-        const result = applyJsonPatch(clone(stored), input as unknown);
+      if (isJsonPatch) {
+        const result = applyJsonPatch(clone(stored), input);
         if (typeof result === 'string') return this.#status(res, 422, 'Invalid', `${what} is invalid: ${result}`);
         candidate = result as Obj;
       } else if (type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json') {
@@ -247,14 +254,28 @@ export class FakeApiServer {
     }
     const { name: newName, namespace: newNamespace } = candidate.metadata;
     if (newName !== undefined && newName !== route.name) {
-      return this.#status(res, 400, 'BadRequest', `the name of the object (${String(newName)}) does not match the name on the URL (${route.name})`);
+      return this.#status(
+        res,
+        400,
+        'BadRequest',
+        `the name of the object (${newName}) does not match the name on the URL (${route.name})`,
+      );
     }
     if (newNamespace !== undefined && route.namespace !== undefined && newNamespace !== route.namespace) {
-      return this.#status(res, 400, 'BadRequest', 'the namespace of the object does not match the namespace on the URL');
+      return this.#status(
+        res,
+        400,
+        'BadRequest',
+        'the namespace of the object does not match the namespace on the URL',
+      );
     }
     const expected = candidate.metadata.resourceVersion;
     if (expected !== undefined && expected !== '' && expected !== stored.metadata.resourceVersion) {
-      return this.#conflict(res, route, `Operation cannot be fulfilled on ${route.resource} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`);
+      return this.#conflict(
+        res,
+        route,
+        `Operation cannot be fulfilled on ${route.resource} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
     }
     const next = route.subresource === 'status' ? statusOnly(stored, candidate) : specAndMeta(stored, candidate);
     if (deepEqual(next, stored)) return json(res, 200, this.#outgoing(stored, route));
@@ -272,11 +293,16 @@ export class FakeApiServer {
     if (!isObject(input)) return this.#status(res, 400, 'BadRequest', 'the request body is not a JSON object');
     const obj = input as Obj;
     if (typeof obj.kind !== 'string' || obj.kind === '') {
-      return this.#status(res, 400, 'BadRequest', 'Object \'Kind\' is missing in the request body');
+      return this.#status(res, 400, 'BadRequest', "Object 'Kind' is missing in the request body");
     }
     const meta = isObject(obj.metadata) ? obj.metadata : {};
     if (meta.namespace !== undefined && route.namespace !== undefined && meta.namespace !== route.namespace) {
-      return this.#status(res, 400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      return this.#status(
+        res,
+        400,
+        'BadRequest',
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     let name = typeof meta.name === 'string' ? meta.name : '';
     const items = this.#objects.get(collection) ?? new Map<string, Obj>();
@@ -284,17 +310,31 @@ export class FakeApiServer {
     if (name === '' && typeof meta.generateName === 'string' && meta.generateName !== '') {
       do {
         let suffix = '';
-        for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
+        for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET.charAt(Math.floor(Math.random() * GENERATE_ALPHABET.length));
         name = `${meta.generateName}${suffix}`;
       } while (items.has(`${route.namespace ?? ''}/${name}`));
     }
-    if (name === '') return this.#status(res, 422, 'Invalid', `${obj.kind} is invalid: metadata.name: Required value: name or generateName is required`);
+    if (name === '')
+      return this.#status(
+        res,
+        422,
+        'Invalid',
+        `${obj.kind} is invalid: metadata.name: Required value: name or generateName is required`,
+      );
     if (name.length > 253 || !NAME_RE.test(name)) {
-      return this.#status(res, 422, 'Invalid', `${obj.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`);
+      return this.#status(
+        res,
+        422,
+        'Invalid',
+        `${obj.kind} "${name}" is invalid: metadata.name: Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'`,
+      );
     }
     const key = `${route.namespace ?? ''}/${name}`;
     if (items.has(key)) {
-      return this.#status(res, 409, 'AlreadyExists', `${route.resource} "${name}" already exists`, { name, kind: route.resource });
+      return this.#status(res, 409, 'AlreadyExists', `${route.resource} "${name}" already exists`, {
+        name,
+        kind: route.resource,
+      });
     }
     const { status: _ignored, ...rest } = obj;
     const created: Obj = {
@@ -304,7 +344,9 @@ export class FakeApiServer {
         name,
         ...(route.namespace === undefined ? {} : { namespace: route.namespace }),
         uid: randomUUID(),
-        creationTimestamp: this.#now().toISOString().replace(/\.\d+Z$/, 'Z'),
+        creationTimestamp: this.#now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z'),
         generation: 1,
         resourceVersion: String(++this.#rv),
       },
@@ -361,7 +403,8 @@ export class FakeApiServer {
         return;
       }
       for (const change of this.#history) {
-        if (change.rv > since && this.#wants(w, change)) this.#send(w, { type: change.type, object: clone(change.object) });
+        if (change.rv > since && this.#wants(w, change))
+          this.#send(w, { type: change.type, object: clone(change.object) });
       }
     }
     this.#watchers.add(w);
@@ -438,7 +481,10 @@ function statusBody(code: number, reason: string, message: string, details?: Jso
 }
 
 function parseRoute(pathname: string): Route | undefined {
-  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = pathname
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];
@@ -538,7 +584,7 @@ function matches(o: Obj, selector: Record<string, string>): boolean {
 
 function stripType(o: Obj): Obj {
   const { apiVersion: _a, kind: _k, ...rest } = clone(o);
-  return rest as Obj;
+  return rest;
 }
 
 function withoutMetaStatus(o: Obj): Json {
@@ -551,12 +597,17 @@ const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'resourceVersion'
 /** The main resource: spec and metadata from the request, status and system metadata from the stored object. */
 function specAndMeta(stored: Obj, candidate: Obj): Obj {
   const { status: _ignored, ...rest } = clone(candidate);
-  const metadata: Obj['metadata'] = { ...rest.metadata };
+  const metadata: Json = { ...rest.metadata };
   for (const k of SYSTEM_META) {
-    if (stored.metadata[k] === undefined) delete metadata[k];
+    if (stored.metadata[k] === undefined) Reflect.deleteProperty(metadata, k);
     else metadata[k] = stored.metadata[k];
   }
-  const next: Obj = { ...rest, apiVersion: stored.apiVersion, kind: stored.kind, metadata };
+  const next: Obj = {
+    ...rest,
+    apiVersion: stored.apiVersion,
+    kind: stored.kind,
+    metadata,
+  };
   if (stored.status !== undefined) next.status = clone(stored.status);
   return next;
 }
@@ -573,7 +624,7 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return clone(patch);
   const out: Json = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
+    if (v === null) Reflect.deleteProperty(out, k);
     else out[k] = mergePatch(out[k], v);
   }
   return out;
@@ -661,6 +712,6 @@ function removeAt(doc: unknown, path: string[]): unknown {
   const parent = getAt(doc, path.slice(0, -1));
   const last = path[path.length - 1] ?? '';
   if (Array.isArray(parent)) parent.splice(Number(last), 1);
-  else if (isObject(parent)) delete parent[last];
+  else if (isObject(parent)) Reflect.deleteProperty(parent, last);
   return doc;
 }

@@ -143,7 +143,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
 
   const scrapeCount = async (): Promise<number> => {
     // prometheus_target_scrapes... is per-pool; count samples of `up == 1` over time instead.
-    const body = (await query('min(count_over_time(up[10m]))')) as { data?: { result?: { value?: [number, string] }[] } };
+    const body = (await query('min(count_over_time(up[10m]))')) as {
+      data?: { result?: { value?: [number, string] }[] };
+    };
     return Number(body.data?.result?.[0]?.value?.[1] ?? '0');
   };
 
@@ -154,7 +156,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
       if ((await scrapeCount()) >= base + scrapes) return;
       await sleep(200);
     }
-    throw new Error(`prometheus did not scrape its targets ${scrapes} more time(s) within ${timeoutMs} ms; log:\n${output}`);
+    throw new Error(
+      `prometheus did not scrape its targets ${scrapes} more time(s) within ${timeoutMs} ms; log:\n${output}`,
+    );
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 20_000);

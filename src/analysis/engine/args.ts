@@ -13,7 +13,10 @@ export type SecretValues = Readonly<Record<string, string>>;
 export type Resolved<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Argument values by name; secret-backed args take their value from `secrets`. */
-export function resolveArgValues(args: readonly Argument[] | undefined, secrets: SecretValues = {}): Resolved<Map<string, string>> {
+export function resolveArgValues(
+  args: readonly Argument[] | undefined,
+  secrets: SecretValues = {},
+): Resolved<Map<string, string>> {
   const values = new Map<string, string>();
   for (const arg of args ?? []) {
     const ref = arg.valueFrom?.secretKeyRef;

@@ -113,10 +113,7 @@ export function buildAnalysisRun(
     args,
   );
   const dryRun = [...all.flatMap((t) => t.spec.dryRun ?? []), ...(options.dryRun ?? [])];
-  const retention = [
-    ...all.flatMap((t) => t.spec.measurementRetention ?? []),
-    ...(options.measurementRetention ?? []),
-  ];
+  const retention = [...all.flatMap((t) => t.spec.measurementRetention ?? []), ...(options.measurementRetention ?? [])];
   const metadata: AnalysisRun['metadata'] = { namespace: options.namespace };
   if (options.name !== undefined) metadata.name = options.name;
   if (options.generateName !== undefined) metadata.generateName = options.generateName;

@@ -7,6 +7,7 @@ import {
   effectiveCount,
   planMeasurements,
   resolveQuotedArgs,
+  ttlExpiry,
 } from './index.js';
 import { analysisRun, drive, iso, metric, phases, T0 } from './testing.js';
 
@@ -90,10 +91,26 @@ describe('when measurements are taken (§3.5)', () => {
 
 describe('counters (§3.6)', () => {
   it.each([
-    ['Successful: successful++, count++, consecutiveSuccess++, consecutiveError reset', [E, S], { successful: 1, count: 1, consecutiveSuccess: 1, consecutiveError: 0, error: 1 }],
-    ['Failed: failed++, count++, both consecutive counters reset', [S, F], { failed: 1, count: 2, consecutiveSuccess: 0, consecutiveError: 0 }],
-    ['Inconclusive: inconclusive++, count++, both consecutive counters reset', [S, I], { inconclusive: 1, count: 2, consecutiveSuccess: 0, consecutiveError: 0 }],
-    ['Error: error++, consecutiveError++, consecutiveSuccess reset, count unchanged', [S, E, E], { error: 2, count: 1, consecutiveSuccess: 0, consecutiveError: 2 }],
+    [
+      'Successful: successful++, count++, consecutiveSuccess++, consecutiveError reset',
+      [E, S],
+      { successful: 1, count: 1, consecutiveSuccess: 1, consecutiveError: 0, error: 1 },
+    ],
+    [
+      'Failed: failed++, count++, both consecutive counters reset',
+      [S, F],
+      { failed: 1, count: 2, consecutiveSuccess: 0, consecutiveError: 0 },
+    ],
+    [
+      'Inconclusive: inconclusive++, count++, both consecutive counters reset',
+      [S, I],
+      { inconclusive: 1, count: 2, consecutiveSuccess: 0, consecutiveError: 0 },
+    ],
+    [
+      'Error: error++, consecutiveError++, consecutiveSuccess reset, count unchanged',
+      [S, E, E],
+      { error: 2, count: 1, consecutiveSuccess: 0, consecutiveError: 2 },
+    ],
   ])('%s', (_title, sequence, expected) => {
     const m = metric('m', { interval: '10s', failureLimit: 5, inconclusiveLimit: 5 });
     const d = drive(analysisRun([m]), phases(...(sequence as AnalysisPhase[])), { maxPasses: sequence.length });
@@ -103,15 +120,65 @@ describe('counters (§3.6)', () => {
 
 describe('limits with strict > (§3.6)', () => {
   it.each([
-    ['failureLimit 0 fails on the first failure', { failureLimit: 0 }, [F], 1, 'Failed', 'failed (1) > failureLimit (0)'],
-    ['failureLimit 2 fails on the third failure', { failureLimit: 2 }, [F], 3, 'Failed', 'failed (3) > failureLimit (2)'],
-    ['failures at or below failureLimit do not stop success', { failureLimit: 2, count: 4 }, [F, F, S], 4, 'Successful', undefined],
-    ['inconclusiveLimit 0 is Inconclusive on the first', { inconclusiveLimit: 0 }, [I], 1, 'Inconclusive', 'inconclusive (1) > inconclusiveLimit (0)'],
-    ['inconclusiveLimit 1 is Inconclusive on the second', { inconclusiveLimit: 1 }, [I], 2, 'Inconclusive', 'inconclusive (2) > inconclusiveLimit (1)'],
-    ['consecutiveErrorLimit defaults to 4: Error on the fifth in a row', {}, [E], 5, 'Error', 'consecutiveErrors (5) > consecutiveErrorLimit (4)'],
-    ['consecutiveErrorLimit 0 errors on the first', { consecutiveErrorLimit: 0 }, [E], 1, 'Error', 'consecutiveErrors (1) > consecutiveErrorLimit (0)'],
+    [
+      'failureLimit 0 fails on the first failure',
+      { failureLimit: 0 },
+      [F],
+      1,
+      'Failed',
+      'failed (1) > failureLimit (0)',
+    ],
+    [
+      'failureLimit 2 fails on the third failure',
+      { failureLimit: 2 },
+      [F],
+      3,
+      'Failed',
+      'failed (3) > failureLimit (2)',
+    ],
+    [
+      'failures at or below failureLimit do not stop success',
+      { failureLimit: 2, count: 4 },
+      [F, F, S],
+      4,
+      'Successful',
+      undefined,
+    ],
+    [
+      'inconclusiveLimit 0 is Inconclusive on the first',
+      { inconclusiveLimit: 0 },
+      [I],
+      1,
+      'Inconclusive',
+      'inconclusive (1) > inconclusiveLimit (0)',
+    ],
+    [
+      'inconclusiveLimit 1 is Inconclusive on the second',
+      { inconclusiveLimit: 1 },
+      [I],
+      2,
+      'Inconclusive',
+      'inconclusive (2) > inconclusiveLimit (1)',
+    ],
+    [
+      'consecutiveErrorLimit defaults to 4: Error on the fifth in a row',
+      {},
+      [E],
+      5,
+      'Error',
+      'consecutiveErrors (5) > consecutiveErrorLimit (4)',
+    ],
+    [
+      'consecutiveErrorLimit 0 errors on the first',
+      { consecutiveErrorLimit: 0 },
+      [E],
+      1,
+      'Error',
+      'consecutiveErrors (1) > consecutiveErrorLimit (0)',
+    ],
     ['a success resets consecutive errors', { count: 7 }, [E, E, E, E, S, E, E, E, E, S], 10, 'Running', undefined],
-  ])('%s', (_title, fields, sequence, measurements, phase, reason) => {
+  ])('%s', (...row) => {
+    const [, fields, sequence, measurements, phase, reason] = row;
     const m = metric('m', { interval: '10s', ...fields });
     const d = drive(analysisRun([m]), phases(...(sequence as AnalysisPhase[])), { maxPasses: measurements });
     expect(d.log).toHaveLength(measurements);
@@ -133,7 +200,9 @@ describe('limits with strict > (§3.6)', () => {
     expect(a.status.message).toBe(
       'Metric "m" assessed Error due to consecutiveErrors (1) > consecutiveErrorLimit (0): "Error Message: boom"',
     );
-    run.status.metricResults = [{ ...result, consecutiveError: 0, measurements: [{ phase: 'Inconclusive', finishedAt: iso(T0) }] }];
+    run.status.metricResults = [
+      { ...result, consecutiveError: 0, measurements: [{ phase: 'Inconclusive', finishedAt: iso(T0) }] },
+    ];
     expect(assessAnalysisRun(run, T0).status.phase).toBe('Inconclusive');
   });
 
@@ -147,11 +216,32 @@ describe('limits with strict > (§3.6)', () => {
 
 describe('consecutiveSuccessLimit (§3.6)', () => {
   it.each([
-    ['reaching it is Successful at once', { count: 10, failureLimit: 1, consecutiveSuccessLimit: 2 }, [F, S, S], 'Successful', 3],
-    ['count used up with failureLimit and consecutiveSuccessLimit both active is Inconclusive', { count: 4, failureLimit: 2, consecutiveSuccessLimit: 2 }, [F, S, F, S], 'Inconclusive', 4],
-    ['count used up with only consecutiveSuccessLimit active is Failed', { count: 3, failureLimit: -1, consecutiveSuccessLimit: 2 }, [S, F, S], 'Failed', 3],
+    [
+      'reaching it is Successful at once',
+      { count: 10, failureLimit: 1, consecutiveSuccessLimit: 2 },
+      [F, S, S],
+      'Successful',
+      3,
+    ],
+    [
+      'count used up with failureLimit and consecutiveSuccessLimit both active is Inconclusive',
+      { count: 4, failureLimit: 2, consecutiveSuccessLimit: 2 },
+      [F, S, F, S],
+      'Inconclusive',
+      4,
+    ],
+    [
+      'count used up with only consecutiveSuccessLimit active is Failed',
+      { count: 3, failureLimit: -1, consecutiveSuccessLimit: 2 },
+      [S, F, S],
+      'Failed',
+      3,
+    ],
   ])('%s', (_title, fields, sequence, phase, measurements) => {
-    const d = drive(analysisRun([metric('m', { interval: '10s', ...fields })]), phases(...(sequence as AnalysisPhase[])));
+    const d = drive(
+      analysisRun([metric('m', { interval: '10s', ...fields })]),
+      phases(...(sequence as AnalysisPhase[])),
+    );
     expect(d.run.status?.phase).toBe(phase);
     expect(d.log).toHaveLength(measurements);
   });
@@ -172,10 +262,7 @@ describe('run phase from metric phases (§3.7)', () => {
   });
 
   it('fail fast: one Failed metric ends the run; an unbounded metric then counts as Successful', () => {
-    const run = analysisRun([
-      metric('bad', { interval: '10s', count: 10 }),
-      metric('forever', { interval: '10s' }),
-    ]);
+    const run = analysisRun([metric('bad', { interval: '10s', count: 10 }), metric('forever', { interval: '10s' })]);
     const d = drive(run, (task, n) => ({ phase: task.metricName === 'bad' && n === 2 ? F : S }));
     expect(d.run.status?.phase).toBe('Failed');
     expect(d.run.status?.message).toBe('Metric "bad" assessed Failed due to failed (1) > failureLimit (0)');
@@ -220,7 +307,11 @@ describe('dryRun (§3.7)', () => {
     expect(d.run.status?.runSummary).toMatchObject({ count: 1, successful: 1, failed: 0 });
     expect(d.run.status?.dryRunSummary).toMatchObject({ count: 1, failed: 1 });
     const trial = d.run.status?.metricResults?.find((r) => r.name === 'trial');
-    expect(trial).toMatchObject({ dryRun: true, phase: 'Failed', message: 'Metric assessed Failed due to failed (1) > failureLimit (0)' });
+    expect(trial).toMatchObject({
+      dryRun: true,
+      phase: 'Failed',
+      message: 'Metric assessed Failed due to failed (1) > failureLimit (0)',
+    });
   });
 
   it('a dry-run metric does not make the run fail fast', () => {
@@ -247,7 +338,10 @@ describe('measurementRetention (§3.4)', () => {
     ['keeps measurementRetention[].limit for a matching metric', [{ metricName: 'm', limit: 3 }], 3],
     ['matches measurementRetention by regular expression', [{ metricName: 'o.*', limit: 2 }], 10],
   ])('%s', (_title, retention, kept) => {
-    const run = analysisRun([metric('m', { count: 15, interval: '1s' })], retention ? { measurementRetention: retention } : {});
+    const run = analysisRun(
+      [metric('m', { count: 15, interval: '1s' })],
+      retention ? { measurementRetention: retention } : {},
+    );
     const d = drive(run, phases(S));
     const result = d.run.status?.metricResults?.[0];
     expect(result?.count).toBe(15);
@@ -280,7 +374,8 @@ describe('terminate (§3.8)', () => {
     const run = analysisRun([metric('job')]);
     const d = drive(
       run,
-      (task, _n, now) => (task.action === 'terminate' ? { phase: I } : { phase: 'Running', resumeAt: iso(now + 60_000) }),
+      (task, _n, now) =>
+        task.action === 'terminate' ? { phase: I } : { phase: 'Running', resumeAt: iso(now + 60_000) },
       { terminateAt: T0 + 1_000 },
     );
     expect(d.log.map((l) => l.action)).toEqual(['run', 'terminate']);
@@ -324,14 +419,23 @@ describe('args and templating (§3.3)', () => {
 
   it.each([
     ['an arg without value', [{ name: 'x' }], 'Unable to resolve metric arguments: args.x was not resolved'],
-    ['a secret arg whose secret was not found', [{ name: 'x', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }], 'Unable to resolve metric arguments: secret "db" not found'],
+    [
+      'a secret arg whose secret was not found',
+      [{ name: 'x', valueFrom: { secretKeyRef: { name: 'db', key: 'k' } } }],
+      'Unable to resolve metric arguments: secret "db" not found',
+    ],
   ])('%s is an Error', (_title, args, message) => {
-    expect(assessAnalysisRun(analysisRun([metric('m')], { args }), T0).status).toMatchObject({ phase: 'Error', message });
+    expect(assessAnalysisRun(analysisRun([metric('m')], { args }), T0).status).toMatchObject({
+      phase: 'Error',
+      message,
+    });
   });
 
   it('an invalid spec after resolution is an Error: "Analysis spec invalid"', () => {
     const run = analysisRun([metric('m', { count: '{{args.n}}' })], { args: [{ name: 'n', value: '3' }] });
-    expect(assessAnalysisRun(run, T0).status.message).toMatch(/^Analysis spec invalid: .*interval must be specified when count > 1/);
+    expect(assessAnalysisRun(run, T0).status.message).toMatch(
+      /^Analysis spec invalid: .*interval must be specified when count > 1/,
+    );
   });
 
   it('valueFrom.secretKeyRef: the provider gets the secret, every stored message shows *****', () => {
@@ -348,7 +452,11 @@ describe('args and templating (§3.3)', () => {
         {
           metricName: 'm',
           action: 'run',
-          measurement: { phase: 'Error', message: 'GET http://127.0.0.1:9/?token=s3cr3t failed', metadata: { url: 's3cr3t' } },
+          measurement: {
+            phase: 'Error',
+            message: 'GET http://127.0.0.1:9/?token=s3cr3t failed',
+            metadata: { url: 's3cr3t' },
+          },
           metricMetadata: { q: 'token=s3cr3t' },
         },
       ],
@@ -389,13 +497,25 @@ describe('buildAnalysisRun (§3.1, §3.3)', () => {
   });
 
   it('merges metrics, args (incoming values win), dryRun and retention, and sets the metadata', () => {
-    const a = template('a', { metrics: [metric('m1')], args: [{ name: 'x' }, { name: 'y', value: '1' }], dryRun: [{ metricName: 'm1' }] });
-    const b = template('b', { metrics: [metric('m2')], args: [{ name: 'y', value: '1' }] });
-    const run = buildAnalysisRun([a, b], [{ name: 'x', value: 'given' }, { name: 'y', value: '2' }, { name: 'z', value: '9' }], {
-      name: 'r',
-      namespace: 'ns',
-      labels: { l: 'v' },
+    const a = template('a', {
+      metrics: [metric('m1')],
+      args: [{ name: 'x' }, { name: 'y', value: '1' }],
+      dryRun: [{ metricName: 'm1' }],
     });
+    const b = template('b', { metrics: [metric('m2')], args: [{ name: 'y', value: '1' }] });
+    const run = buildAnalysisRun(
+      [a, b],
+      [
+        { name: 'x', value: 'given' },
+        { name: 'y', value: '2' },
+        { name: 'z', value: '9' },
+      ],
+      {
+        name: 'r',
+        namespace: 'ns',
+        labels: { l: 'v' },
+      },
+    );
     expect(run.metadata).toEqual({ name: 'r', namespace: 'ns', labels: { l: 'v' } });
     expect(run.spec.metrics.map((m) => m.name)).toEqual(['m1', 'm2']);
     expect(run.spec.args).toEqual([
@@ -413,11 +533,63 @@ describe('buildAnalysisRun (§3.1, §3.3)', () => {
   });
 
   it.each([
-    ['two metrics with the same name', [template('a', { metrics: [metric('m')] }), template('b', { metrics: [metric('m')] })], [], "two metrics have the same name 'm'"],
-    ['one arg with two values', [template('a', { metrics: [metric('m')], args: [{ name: 'x', value: '1' }] }), template('b', { metrics: [metric('n')], args: [{ name: 'x', value: '2' }] })], [], 'args.x has two values'],
-    ['a required arg not given', [template('a', { metrics: [metric('m')], args: [{ name: 'x' }] })], [], 'args.x was not resolved'],
+    [
+      'two metrics with the same name',
+      [template('a', { metrics: [metric('m')] }), template('b', { metrics: [metric('m')] })],
+      [],
+      "two metrics have the same name 'm'",
+    ],
+    [
+      'one arg with two values',
+      [
+        template('a', { metrics: [metric('m')], args: [{ name: 'x', value: '1' }] }),
+        template('b', { metrics: [metric('n')], args: [{ name: 'x', value: '2' }] }),
+      ],
+      [],
+      'args.x has two values',
+    ],
+    [
+      'a required arg not given',
+      [template('a', { metrics: [metric('m')], args: [{ name: 'x' }] })],
+      [],
+      'args.x was not resolved',
+    ],
   ])('rejects %s', (_title, templates, args, message) => {
     expect(() => buildAnalysisRun(templates, args, { name: 'r', namespace: 'ns' })).toThrow(KanaryError);
     expect(() => buildAnalysisRun(templates, args, { name: 'r', namespace: 'ns' })).toThrow(message);
+  });
+});
+
+describe('ttlStrategy (§3.4)', () => {
+  const done = (phase: AnalysisPhase, ttl: NonNullable<ReturnType<typeof analysisRun>['spec']['ttlStrategy']>) => ({
+    ...analysisRun([metric('m')], { ttlStrategy: ttl }),
+    status: { phase, completedAt: iso(T0) },
+  });
+  it.each([
+    ['secondsAfterCompletion applies to any completed run', 'Error', { secondsAfterCompletion: 60 }, T0 + 60_000],
+    [
+      'secondsAfterSuccess applies to a Successful run',
+      'Successful',
+      { secondsAfterCompletion: 60, secondsAfterSuccess: 5 },
+      T0 + 5_000,
+    ],
+    [
+      'secondsAfterFailure applies to a Failed run',
+      'Failed',
+      { secondsAfterCompletion: 60, secondsAfterFailure: 1 },
+      T0 + 1_000,
+    ],
+    ['secondsAfterSuccess does not apply to a Failed run', 'Failed', { secondsAfterSuccess: 5 }, undefined],
+  ] as const)('%s', (_title, phase, ttl, expected) => {
+    expect(ttlExpiry(done(phase, ttl))).toBe(expected);
+  });
+
+  it('a running run never expires', () => {
+    expect(
+      ttlExpiry({
+        ...analysisRun([metric('m')], { ttlStrategy: { secondsAfterCompletion: 0 } }),
+        status: { phase: 'Running' },
+      }),
+    ).toBeUndefined();
   });
 });

@@ -27,3 +27,4 @@ export {
 } from './args.js';
 export { buildAnalysisRun, mergeArgs, type AnyAnalysisTemplate, type BuildRunOptions } from './build.js';
 export { firstMetricError } from './validate.js';
+export { ttlExpiry } from './ttl.js';

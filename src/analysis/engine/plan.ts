@@ -48,37 +48,42 @@ function nextMeasurementAt(metric: Metric, last: Measurement, count: number): nu
   return finished + limits.intervalMs;
 }
 
+interface RunView {
+  run: AnalysisRun;
+  now: number;
+  terminating: boolean;
+  startedAt: number;
+}
+
+/** Argo's generateMetricTasks for one metric: the task due now, if any. */
+function taskFor(view: RunView, metric: Metric): MeasurementTask | undefined {
+  const { run, now, terminating } = view;
+  const result = resultOf(run, metric.name);
+  if (isCompleted(result?.phase)) return undefined;
+  const last = lastOf(run, metric.name);
+  const base = { metricName: metric.name, metric };
+  if (last !== undefined && !isCompleted(last.phase)) {
+    // In flight: terminate it when the run is stopping, else resume it once its resumeAt has come.
+    if (terminating) return { ...base, action: 'terminate', measurement: last };
+    return (ms(last.resumeAt) ?? now) <= now ? { ...base, action: 'resume', measurement: last } : undefined;
+  }
+  if (terminating) return undefined;
+  if (last === undefined) {
+    const delay = limitsOf(metric).initialDelayMs ?? 0;
+    return view.startedAt + delay <= now ? { ...base, action: 'run' } : undefined;
+  }
+  const due = nextMeasurementAt(metric, last, result?.count ?? 0);
+  // Argo measures once `now` is strictly after finishedAt + interval.
+  return due !== undefined && now > due ? { ...base, action: 'run' } : undefined;
+}
+
 /** The measurements to take, resume or terminate now. A run whose args or spec are broken gets none. */
 export function planMeasurements(run: AnalysisRun, now: number, options: PlanOptions = {}): MeasurementTask[] {
   if (isCompleted(run.status?.phase)) return [];
   const resolved = resolveMetrics(run.spec.metrics, run.spec.args, options.secrets);
   if (!resolved.ok || firstMetricError(resolved.value) !== undefined) return [];
-  const terminating = isTerminating(run);
-  const startedAt = ms(run.status?.startedAt) ?? now;
-  const tasks: MeasurementTask[] = [];
-  for (const metric of resolved.value) {
-    const result = resultOf(run, metric.name);
-    if (isCompleted(result?.phase)) continue;
-    const last = lastOf(run, metric.name);
-    if (last !== undefined && !isCompleted(last.phase)) {
-      // In flight: terminate it when the run is stopping, else resume it once its resumeAt has come.
-      if (terminating) tasks.push({ metricName: metric.name, action: 'terminate', metric, measurement: last });
-      else if ((ms(last.resumeAt) ?? now) <= now) {
-        tasks.push({ metricName: metric.name, action: 'resume', metric, measurement: last });
-      }
-      continue;
-    }
-    if (terminating) continue;
-    if (last === undefined) {
-      const delay = limitsOf(metric).initialDelayMs ?? 0;
-      if (startedAt + delay <= now) tasks.push({ metricName: metric.name, action: 'run', metric });
-      continue;
-    }
-    const due = nextMeasurementAt(metric, last, result?.count ?? 0);
-    // Argo measures once `now` is strictly after finishedAt + interval.
-    if (due !== undefined && now > due) tasks.push({ metricName: metric.name, action: 'run', metric });
-  }
-  return tasks;
+  const view: RunView = { run, now, terminating: isTerminating(run), startedAt: ms(run.status?.startedAt) ?? now };
+  return resolved.value.flatMap((metric) => taskFor(view, metric) ?? []);
 }
 
 /**
@@ -101,7 +106,8 @@ export function nextWakeAt(run: AnalysisRun, metrics: readonly Metric[], now: nu
       continue;
     }
     if (!isCompleted(last.phase)) {
-      consider(ms(last.resumeAt) ?? now);
+      // Without a resumeAt Argo does not schedule it: it is resumed on the next pass, whatever causes it.
+      consider(ms(last.resumeAt));
       continue;
     }
     const due = nextMeasurementAt(metric, last, result?.count ?? 0);

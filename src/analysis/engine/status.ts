@@ -9,7 +9,7 @@ import type {
 } from '../../api/index.js';
 import { measurementRetentionFor } from '../../api/index.js';
 import { redact, resolveMetrics, secretsToRedact, type SecretValues } from './args.js';
-import { assessMetricStatus, limitBreach } from './assess.js';
+import { assessMetricStatus, limitBreach, type LimitBreach } from './assess.js';
 import { isCompleted, isDryRun, isTerminating, isWorse, resultOf } from './phases.js';
 import { nextWakeAt, type MeasurementAction } from './plan.js';
 import { firstMetricError } from './validate.js';
@@ -77,20 +77,32 @@ function count(result: MetricResult, phase: AnalysisPhase): void {
       result.consecutiveError = (result.consecutiveError ?? 0) + 1;
       result.consecutiveSuccess = 0;
       break;
-    default:
+    case 'Pending':
+    case 'Running':
       break;
   }
 }
 
-function applyOutcome(run: AnalysisRun, outcome: MeasurementOutcome, now: number, secrets: readonly string[]): void {
-  const status = (run.status ??= {});
-  const results = (status.metricResults ??= []);
-  let result = results.find((r) => r.name === outcome.metricName);
+/** Secret values never reach the stored status. */
+function redactMeasurement(m: Measurement, secrets: readonly string[]): void {
+  if (m.message !== undefined) m.message = redact(m.message, secrets);
+  if (m.value !== undefined) m.value = redact(m.value, secrets);
+  if (m.metadata !== undefined) m.metadata = redactRecord(m.metadata, secrets);
+}
+
+function resultFor(run: AnalysisRun, metricName: string): MetricResult {
+  const results = ((run.status ??= {}).metricResults ??= []);
+  let result = results.find((r) => r.name === metricName);
   if (result === undefined) {
-    result = { name: outcome.metricName, phase: 'Running' };
-    if (isDryRun(run, outcome.metricName)) result.dryRun = true;
+    result = { name: metricName, phase: 'Running' };
+    if (isDryRun(run, metricName)) result.dryRun = true;
     results.push(result);
   }
+  return result;
+}
+
+function applyOutcome(run: AnalysisRun, outcome: MeasurementOutcome, now: number, secrets: readonly string[]): void {
+  const result = resultFor(run, outcome.metricName);
   const list = (result.measurements ??= []);
   const previous = outcome.action === 'run' ? undefined : list[list.length - 1];
   const m: Measurement = { ...outcome.measurement };
@@ -104,9 +116,7 @@ function applyOutcome(run: AnalysisRun, outcome: MeasurementOutcome, now: number
     delete m.resumeAt;
     count(result, m.phase);
   }
-  if (m.message !== undefined) m.message = redact(m.message, secrets);
-  if (m.value !== undefined) m.value = redact(m.value, secrets);
-  if (m.metadata !== undefined) m.metadata = redactRecord(m.metadata, secrets);
+  redactMeasurement(m, secrets);
   if (outcome.metricMetadata !== undefined) {
     result.metadata = { ...(result.metadata ?? {}), ...redactRecord(outcome.metricMetadata, secrets) };
   }
@@ -127,61 +137,78 @@ function tally(summary: Required<RunSummary>, phase: AnalysisPhase): void {
 
 type Transition = Assessment['transitions'][number];
 
+/** The metric's phase re-assessed and stored; the result takes the last measurement's message on a change. */
+function updateMetricPhase(
+  metric: Metric,
+  result: MetricResult,
+  terminating: boolean,
+  transitions: Transition[],
+): AnalysisPhase {
+  const phase = assessMetricStatus(metric, result, terminating);
+  if (phase !== result.phase) {
+    transitions.push({ metricName: metric.name, from: result.phase, to: phase });
+    const measurements = result.measurements ?? [];
+    const last = measurements[measurements.length - 1];
+    if (last?.message === undefined) delete result.message;
+    else result.message = last.message;
+    result.phase = phase;
+  }
+  return phase;
+}
+
+/** A dry-run metric keeps its verdict in its own message: `Metric assessed Failed due to ...`. */
+function noteDryRunVerdict(result: MetricResult, phase: AnalysisPhase, breach: LimitBreach | undefined): void {
+  if (breach === undefined || result.message?.startsWith('Metric assessed ') === true) return;
+  const reason = `Metric assessed ${phase} due to ${breach.reason}`;
+  result.message = result.message ? `${reason}: "Error Message: ${result.message}"` : reason;
+}
+
+interface Worst {
+  phase: AnalysisPhase | undefined;
+  message: string | undefined;
+}
+
+/** Remembers the worst completed non-dry-run metric, and Argo's message for it. */
+function noteWorst(worst: Worst, metric: Metric, result: MetricResult, phase: AnalysisPhase, breach?: LimitBreach) {
+  if (worst.phase !== undefined && !isWorse(worst.phase, phase)) return;
+  worst.phase = phase;
+  if (breach === undefined) return;
+  worst.message = `Metric "${metric.name}" assessed ${phase} due to ${breach.reason}`;
+  if (result.message) worst.message += `: "Error Message: ${result.message}"`;
+}
+
 /** Argo's assessRunStatus: metric phases updated in place, then the run's phase and message. */
 function assessRun(run: AnalysisRun, metrics: readonly Metric[], now: number, transitions: Transition[]) {
   const status = (run.status ??= {});
   const terminating = isTerminating(run);
   status.startedAt ??= iso(now);
-  let worst: AnalysisPhase | undefined;
-  let message = run.spec.terminate === true ? RUN_TERMINATED : undefined;
+  const worst: Worst = { phase: undefined, message: run.spec.terminate === true ? RUN_TERMINATED : undefined };
   let everythingCompleted = true;
   const summary = emptySummary();
   const drySummary = emptySummary();
   for (const metric of metrics) {
     const dryRun = isDryRun(run, metric.name);
-    (dryRun ? drySummary : summary).count++;
+    const tallyTo = dryRun ? drySummary : summary;
+    tallyTo.count++;
+    // No result yet: not started (initialDelay). A terminating run does not wait for it.
     const result = resultOf(run, metric.name);
-    if (result === undefined) {
-      // Not started yet (initialDelay). A terminating run does not wait for it.
-      everythingCompleted = false;
-      continue;
-    }
-    const phase = assessMetricStatus(metric, result, terminating);
-    if (phase !== result.phase) {
-      transitions.push({ metricName: metric.name, from: result.phase, to: phase });
-      const measurements = result.measurements ?? [];
-      const last = measurements[measurements.length - 1];
-      if (last?.message !== undefined) result.message = last.message;
-      result.phase = phase;
-    }
-    if (!isCompleted(phase)) {
+    const phase = result === undefined ? undefined : updateMetricPhase(metric, result, terminating, transitions);
+    if (result === undefined || phase === undefined || !isCompleted(phase)) {
       everythingCompleted = false;
       continue;
     }
     const breach = limitBreach(metric, result);
-    tally(dryRun ? drySummary : summary, phase);
-    if (dryRun) {
-      if (breach !== undefined && result.message?.startsWith('Metric assessed ') !== true) {
-        const reason = `Metric assessed ${phase} due to ${breach.reason}`;
-        result.message = result.message ? `${reason}: "Error Message: ${result.message}"` : reason;
-      }
-      continue;
-    }
-    if (worst === undefined || isWorse(worst, phase)) {
-      worst = phase;
-      if (breach !== undefined) {
-        message = `Metric "${metric.name}" assessed ${phase} due to ${breach.reason}`;
-        if (result.message) message += `: "Error Message: ${result.message}"`;
-      }
-    }
+    tally(tallyTo, phase);
+    if (dryRun) noteDryRunVerdict(result, phase, breach);
+    else noteWorst(worst, metric, result, phase, breach);
   }
   status.runSummary = summary;
   status.dryRunSummary = drySummary;
   let phase: AnalysisPhase;
-  if (terminating) phase = worst ?? 'Successful';
+  if (terminating) phase = worst.phase ?? 'Successful';
   else if (!everythingCompleted) phase = 'Running';
-  else phase = worst ?? 'Successful'; // every metric is a dry run
-  return { phase, message };
+  else phase = worst.phase ?? 'Successful'; // every metric is a dry run
+  return { phase, message: worst.message };
 }
 
 /** Keeps the last N measurements per metric: `measurementRetention` by name pattern, else 10. */

@@ -24,3 +24,8 @@ export { mulberry32, sampleBinomial, sampleNormal, samplePoisson } from './prng.
 export type { Random } from './prng.js';
 export { mergeBatches, sampleLatency, simulateSecond, simulateTraffic, weightAt, withHistograms } from './simulate.js';
 export type { ArmBehaviour, LatencyDistribution, SimulatedSecond, TrafficScenario, WeightStep } from './simulate.js';
+export { batchFromReadings } from './readings.js';
+export type { ArmReading, CumulativeHistogram, JudgeReading } from './readings.js';
+export { judgeResultOf } from './result.js';
+export type { JudgeArmResult, JudgeResult } from './result.js';
+export { describeJudgeResult, formatEvidence, parseJudgeResult } from './describe.js';

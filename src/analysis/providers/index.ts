@@ -8,3 +8,4 @@ export { PrometheusProvider, formatSample, type PrometheusProviderOptions } from
 export { WebProvider, toRfc9535 } from './web.js';
 export { JobProvider, type JobProviderOptions } from './job.js';
 export { errorMeasurement, assessedMeasurement, assessedJsonMeasurement, isoAt } from './measurement.js';
+export { kanaryProviders, registerKanaryProviders, type KanaryProvidersOptions } from './kanary.js';

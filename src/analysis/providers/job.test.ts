@@ -3,16 +3,28 @@ import type { AnalysisRun, Metric } from '../../api/index.js';
 import { measureToCompletion, providerContract } from './contract.js';
 import { JobProvider } from './job.js';
 
-const run: AnalysisRun = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r', namespace: 'ns' }, spec: { metrics: [] } };
+const run: AnalysisRun = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AnalysisRun',
+  metadata: { name: 'r', namespace: 'ns' },
+  spec: { metrics: [] },
+};
 const ctx = { now: () => Date.now() };
 
 /** A Job metric whose container runs `node -e SCRIPT`. */
-function jobMetric(script: string | undefined, spec: { activeDeadlineSeconds?: number } = {}, env: { name: string; value: string }[] = []): Metric {
-  const container = script === undefined ? { name: 'c', image: 'busybox' } : { name: 'c', image: 'node', command: [process.execPath, '-e', script], env };
+function jobMetric(
+  script: string | undefined,
+  spec: { activeDeadlineSeconds?: number } = {},
+  env: { name: string; value: string }[] = [],
+): Metric {
+  const container =
+    script === undefined
+      ? { name: 'c', image: 'busybox' }
+      : { name: 'c', image: 'node', command: [process.execPath, '-e', script], env };
   return {
     name: 'smoke',
     provider: { job: { spec: { ...spec, template: { spec: { containers: [container], restartPolicy: 'Never' } } } } },
-  } as Metric;
+  };
 }
 
 providerContract('job', () =>
@@ -36,12 +48,22 @@ describe('job provider (local mode)', () => {
   });
 
   it('exit 0 is Successful with the output tail as message; env values reach the process', async () => {
-    const m = await measureToCompletion(new JobProvider(), run, jobMetric('console.log("hello " + process.env.WHO)', {}, [{ name: 'WHO', value: 'kanary' }]), ctx);
+    const m = await measureToCompletion(
+      new JobProvider(),
+      run,
+      jobMetric('console.log("hello " + process.env.WHO)', {}, [{ name: 'WHO', value: 'kanary' }]),
+      ctx,
+    );
     expect(m).toMatchObject({ phase: 'Successful', message: 'hello kanary' });
   });
 
   it('a non-zero exit is Failed with the exit code and output tail', async () => {
-    const m = await measureToCompletion(new JobProvider(), run, jobMetric('console.error("boom"); process.exit(3)'), ctx);
+    const m = await measureToCompletion(
+      new JobProvider(),
+      run,
+      jobMetric('console.error("boom"); process.exit(3)'),
+      ctx,
+    );
     expect(m).toMatchObject({ phase: 'Failed', message: 'job exited with code 3; output: boom' });
   });
 
@@ -52,7 +74,12 @@ describe('job provider (local mode)', () => {
   });
 
   it('activeDeadlineSeconds kills the process: Failed, DeadlineExceeded', async () => {
-    const m = await measureToCompletion(new JobProvider(), run, jobMetric('setTimeout(() => {}, 60000)', { activeDeadlineSeconds: 1 }), ctx);
+    const m = await measureToCompletion(
+      new JobProvider(),
+      run,
+      jobMetric('setTimeout(() => {}, 60000)', { activeDeadlineSeconds: 1 }),
+      ctx,
+    );
     expect(m.phase).toBe('Failed');
     expect(m.message).toContain('DeadlineExceeded');
   });
@@ -68,7 +95,12 @@ describe('job provider (local mode)', () => {
   });
 
   it('resuming a job this process does not know is an Error', async () => {
-    const m = await new JobProvider().resume(run, jobMetric('x'), { phase: 'Running', metadata: { 'job-name': 'gone' } }, ctx);
+    const m = await new JobProvider().resume(
+      run,
+      jobMetric('x'),
+      { phase: 'Running', metadata: { 'job-name': 'gone' } },
+      ctx,
+    );
     expect(m.phase).toBe('Error');
     expect(m.message).toContain('gone');
   });

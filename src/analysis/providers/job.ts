@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
+import type { AnalysisRun, Container, Measurement, Metric } from '../../api/index.js';
 import { errorMeasurement, isoAt } from './measurement.js';
 import type { MetricProvider, ProviderContext } from './types.js';
 
@@ -28,6 +28,27 @@ interface RunningJob {
 }
 
 const JOB_NAME = 'job-name';
+
+interface Launch {
+  file: string;
+  rest: string[];
+  env: Record<string, string>;
+}
+
+/** The process to start for the container, or why it cannot be started. */
+function launchOf(metricName: string, container: Container): Launch | string {
+  const [file, ...rest] = [...(container.command ?? []), ...(container.args ?? [])];
+  if (file === undefined) {
+    return `metric "${metricName}": container "${container.name}" has no command; local mode runs the container's command as a process, so set command`;
+  }
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+  for (const e of container.env ?? []) {
+    if (e.valueFrom !== undefined)
+      return `metric "${metricName}": env ${e.name} uses valueFrom, which local mode does not support`;
+    env[e.name] = e.value ?? '';
+  }
+  return { file, rest, env };
+}
 
 /** Polling back-off: sqrt(2 * elapsed) seconds, at least 1 s, at most 30 s. */
 function resumeDelayMs(elapsedMs: number): number {
@@ -60,20 +81,10 @@ export class JobProvider implements MetricProvider {
     const fail = (message: string): Promise<Measurement> =>
       Promise.resolve(errorMeasurement(started, ctx.now(), message, { metadata }));
     if (container === undefined) return fail(`metric "${metric.name}": the job has no container to run`);
-    const argv = [...(container.command ?? []), ...(container.args ?? [])];
-    const [file, ...rest] = argv;
-    if (file === undefined) {
-      return fail(
-        `metric "${metric.name}": container "${container.name}" has no command; local mode runs the container's command as a process, so set command`,
-      );
-    }
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
-    for (const e of container.env ?? []) {
-      if (e.valueFrom !== undefined) return fail(`metric "${metric.name}": env ${e.name} uses valueFrom, which local mode does not support`);
-      env[e.name] = e.value ?? '';
-    }
-    const deadlineMs =
-      spec?.activeDeadlineSeconds !== undefined ? spec.activeDeadlineSeconds * 1000 : this.#timeoutMs;
+    const launch = launchOf(metric.name, container);
+    if (typeof launch === 'string') return fail(launch);
+    const { file, rest, env } = launch;
+    const deadlineMs = spec?.activeDeadlineSeconds !== undefined ? spec.activeDeadlineSeconds * 1000 : this.#timeoutMs;
     let child: ChildProcess;
     try {
       child = spawn(file, rest, {
@@ -129,9 +140,14 @@ export class JobProvider implements MetricProvider {
     const startedMs = Date.parse(measurement.startedAt ?? '') || ctx.now();
     if (job === undefined) {
       return Promise.resolve(
-        errorMeasurement(startedMs, ctx.now(), `job ${name} of metric "${metric.name}" is not running here any more (was Kanary restarted?)`, {
-          ...(measurement.metadata === undefined ? {} : { metadata: measurement.metadata }),
-        }),
+        errorMeasurement(
+          startedMs,
+          ctx.now(),
+          `job ${name} of metric "${metric.name}" is not running here any more (was Kanary restarted?)`,
+          {
+            ...(measurement.metadata === undefined ? {} : { metadata: measurement.metadata }),
+          },
+        ),
       );
     }
     if (job.exit === undefined) {
@@ -141,7 +157,12 @@ export class JobProvider implements MetricProvider {
     return Promise.resolve(this.#finished(measurement, job, ctx));
   }
 
-  async terminate(_run: AnalysisRun, _metric: Metric, measurement: Measurement, ctx: ProviderContext): Promise<Measurement> {
+  async terminate(
+    _run: AnalysisRun,
+    _metric: Metric,
+    measurement: Measurement,
+    ctx: ProviderContext,
+  ): Promise<Measurement> {
     const name = measurement.metadata?.[JOB_NAME] ?? '';
     const job = this.#jobs.get(name);
     this.#jobs.delete(name);

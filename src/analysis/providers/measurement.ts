@@ -9,11 +9,20 @@ export function isoAt(ms: number): string {
 }
 
 /** Argo's MarkMeasurementError: phase Error, the cause as message, no value. */
-export function errorMeasurement(startedAt: number, finishedAt: number, message: string, base: Partial<Measurement> = {}): Measurement {
+export function errorMeasurement(
+  startedAt: number,
+  finishedAt: number,
+  message: string,
+  base: Partial<Measurement> = {},
+): Measurement {
   return { ...base, phase: 'Error', message, startedAt: isoAt(startedAt), finishedAt: isoAt(finishedAt) };
 }
 
-/** A completed measurement whose phase comes from the metric's conditions over an in-memory result. */
+/**
+ * A completed measurement whose phase comes from the metric's conditions over an in-memory result. Positional
+ * parameters: the router and judge providers call it this way.
+ */
+// eslint-disable-next-line max-params -- a stable positional signature shared by every provider
 export function assessedMeasurement(
   result: Value,
   value: string,
@@ -31,6 +40,7 @@ export function assessedMeasurement(
 }
 
 /** The same from decoded JSON (web, job). */
+// eslint-disable-next-line max-params -- the same positional signature as assessedMeasurement
 export function assessedJsonMeasurement(
   json: unknown,
   value: string,

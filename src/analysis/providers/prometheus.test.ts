@@ -6,8 +6,14 @@ import { closedPort, sendJson, startTestServer, type TestServer } from './test-s
 
 /** Answers like Prometheus' HTTP API; the query text picks the canned answer. */
 const ANSWERS: Record<string, { status: number; body: unknown }> = {
-  all_success: { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '1'] }] } } },
-  half: { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.5'] }] } } },
+  all_success: {
+    status: 200,
+    body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '1'] }] } },
+  },
+  half: {
+    status: 200,
+    body: { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, '0.5'] }] } },
+  },
   two: {
     status: 200,
     body: { status: 'success', data: { resultType: 'vector', result: [{ value: [1, '0.5'] }, { value: [1, '0.7'] }] } },
@@ -18,13 +24,36 @@ const ANSWERS: Record<string, { status: number; body: unknown }> = {
     status: 200,
     body: {
       status: 'success',
-      data: { resultType: 'matrix', result: [{ values: [[1, '1'], [2, '2']] }, { values: [[1, '3']] }] },
+      data: {
+        resultType: 'matrix',
+        result: [
+          {
+            values: [
+              [1, '1'],
+              [2, '2'],
+            ],
+          },
+          { values: [[1, '3']] },
+        ],
+      },
     },
   },
-  odd: { status: 200, body: { status: 'success', data: { resultType: 'vector', result: [{ value: [1, 'NaN'] }, { value: [1, '+Inf'] }] } } },
+  odd: {
+    status: 200,
+    body: {
+      status: 'success',
+      data: { resultType: 'vector', result: [{ value: [1, 'NaN'] }, { value: [1, '+Inf'] }] },
+    },
+  },
   text: { status: 200, body: { status: 'success', data: { resultType: 'string', result: [1, 'x'] } } },
-  warn: { status: 200, body: { status: 'success', warnings: ['careful'], data: { resultType: 'scalar', result: [1, '1'] } } },
-  'bad(': { status: 400, body: { status: 'error', errorType: 'bad_data', error: 'parse error: unexpected end of input' } },
+  warn: {
+    status: 200,
+    body: { status: 'success', warnings: ['careful'], data: { resultType: 'scalar', result: [1, '1'] } },
+  },
+  'bad(': {
+    status: 400,
+    body: { status: 'error', errorType: 'bad_data', error: 'parse error: unexpected end of input' },
+  },
   gateway: { status: 502, body: 'upstream down' },
 };
 
@@ -36,7 +65,8 @@ beforeAll(async () => {
     if (req.url === '/slow/api/v1/query') return; // never answers
     const query = new URLSearchParams(body).get('query') ?? '';
     const answer = ANSWERS[query];
-    if (answer === undefined) return sendJson(res, 400, { status: 'error', errorType: 'bad_data', error: `unknown ${query}` });
+    if (answer === undefined)
+      return sendJson(res, 400, { status: 'error', errorType: 'bad_data', error: `unknown ${query}` });
     if (typeof answer.body === 'string') {
       res.writeHead(answer.status, { 'Content-Type': 'text/plain' });
       res.end(answer.body);
@@ -50,10 +80,19 @@ afterAll(async () => {
   await server.close();
 });
 
-const run: AnalysisRun = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r' }, spec: { metrics: [] } };
+const run: AnalysisRun = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AnalysisRun',
+  metadata: { name: 'r' },
+  spec: { metrics: [] },
+};
 const ctx = { now: () => 0 };
 
-function promMetric(query: string, extra: Partial<NonNullable<Metric['provider']['prometheus']>> = {}, fields: Partial<Metric> = {}): Metric {
+function promMetric(
+  query: string,
+  extra: Partial<NonNullable<Metric['provider']['prometheus']>> = {},
+  fields: Partial<Metric> = {},
+): Metric {
   return {
     name: 'success-share',
     successCondition: 'len(result) == 0 || result[0] >= 0.99',
@@ -100,12 +139,20 @@ describe('prometheus provider: result shapes and value strings', () => {
   });
 
   it('a scalar result works with a scalar condition', async () => {
-    const m = await new PrometheusProvider().run(run, promMetric('scalar', {}, { successCondition: 'result < 0.5' }), ctx);
+    const m = await new PrometheusProvider().run(
+      run,
+      promMetric('scalar', {}, { successCondition: 'result < 0.5' }),
+      ctx,
+    );
     expect(m).toMatchObject({ phase: 'Successful', value: '0.25' });
   });
 
   it('an empty vector with result[0] is an Error with the no-data wording', async () => {
-    const m = await new PrometheusProvider().run(run, promMetric('none', {}, { successCondition: 'result[0] >= 0.99' }), ctx);
+    const m = await new PrometheusProvider().run(
+      run,
+      promMetric('none', {}, { successCondition: 'result[0] >= 0.99' }),
+      ctx,
+    );
     expect(m.phase).toBe('Error');
     expect(m.message).toBe(
       'could not evaluate successCondition "result[0] >= 0.99": metric result is nil or empty: no data returned from the metric provider',
@@ -124,7 +171,11 @@ describe('prometheus provider: result shapes and value strings', () => {
 
   it('sends the headers and the query as a form', async () => {
     server.requests.length = 0;
-    await new PrometheusProvider().run(run, promMetric('half', { headers: [{ key: 'Authorization', value: 'Bearer t' }] }), ctx);
+    await new PrometheusProvider().run(
+      run,
+      promMetric('half', { headers: [{ key: 'Authorization', value: 'Bearer t' }] }),
+      ctx,
+    );
     expect(server.requests[0]?.path).toBe('/api/v1/query');
     expect(server.requests[0]?.headers.authorization).toBe('Bearer t');
     expect(new URLSearchParams(server.requests[0]?.body).get('query')).toBe('half');
@@ -137,10 +188,18 @@ describe('prometheus provider: result shapes and value strings', () => {
 
 describe('prometheus provider: failures are Error measurements naming the address and the cause', () => {
   it.each([
-    ["Prometheus' own error text", () => promMetric('bad('), () => [server.url, 'rejected the query', 'bad_data: parse error: unexpected end of input']],
+    [
+      "Prometheus' own error text",
+      () => promMetric('bad('),
+      () => [server.url, 'rejected the query', 'bad_data: parse error: unexpected end of input'],
+    ],
     ['an HTTP error', () => promMetric('gateway'), () => [server.url, 'HTTP 502', 'upstream down']],
     ['connection refused', () => promMetric('half', { address: refused }), () => [refused, 'ECONNREFUSED']],
-    ['an address that is not a URL', () => promMetric('half', { address: 'prometheus:9090' }), () => ['"prometheus:9090"', 'not a URL']],
+    [
+      'an address that is not a URL',
+      () => promMetric('half', { address: 'prometheus:9090' }),
+      () => ['"prometheus:9090"', 'not a URL'],
+    ],
   ])('%s', async (_title, metric, words) => {
     const m = await new PrometheusProvider().run(run, metric(), ctx);
     expect(m.phase).toBe('Error');
@@ -148,7 +207,11 @@ describe('prometheus provider: failures are Error measurements naming the addres
   });
 
   it('a Prometheus that never answers is cut at `timeout` seconds', async () => {
-    const m = await new PrometheusProvider().run(run, promMetric('half', { address: `${server.url}/slow`, timeout: 1 }), ctx);
+    const m = await new PrometheusProvider().run(
+      run,
+      promMetric('half', { address: `${server.url}/slow`, timeout: 1 }),
+      ctx,
+    );
     expect(m.phase).toBe('Error');
     expect(m.message).toBe(`prometheus query to ${server.url}/slow failed: timed out after 1s`);
   });

@@ -52,7 +52,9 @@ function extract(data: PromResponse['data']): Extracted {
       return { ok: true, result: v, value: formatSample(v) };
     }
     case 'vector': {
-      const values = (Array.isArray(result) ? result : []).map((s) => sampleValue((s as { value?: unknown[] }).value?.[1]));
+      const values = (Array.isArray(result) ? result : []).map((s) =>
+        sampleValue((s as { value?: unknown[] }).value?.[1]),
+      );
       return { ok: true, result: values, value: `[${values.map(formatSample).join(',')}]` };
     }
     case 'matrix': {
@@ -61,9 +63,40 @@ function extract(data: PromResponse['data']): Extracted {
       );
       return { ok: true, result: values, value: `[${values.map(formatSample).join(',')}]` };
     }
+    case undefined:
     default:
       return { ok: false, error: 'Prometheus metric type not supported' };
   }
+}
+
+type Answer = { ok: true; extracted: Extracted & { ok: true }; warnings: string[] } | { ok: false; error: string };
+
+/** From Prometheus' HTTP answer to values, or to the words of what went wrong. */
+function interpret(address: string, outcome: { status: number; statusText: string; body: string }): Answer {
+  let parsed: PromResponse | undefined;
+  try {
+    parsed = JSON.parse(outcome.body) as PromResponse;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.status === 'error' || (parsed?.error !== undefined && outcome.status >= 400)) {
+    return {
+      ok: false,
+      error: `prometheus at ${address} rejected the query: ${parsed.errorType ?? 'error'}: ${parsed.error ?? ''}`,
+    };
+  }
+  if (outcome.status < 200 || outcome.status > 299) {
+    const snippet = outcome.body.trim().slice(0, 200);
+    const detail = snippet ? `: ${snippet}` : '';
+    return {
+      ok: false,
+      error: `prometheus at ${address} answered HTTP ${outcome.status} ${outcome.statusText}${detail}`,
+    };
+  }
+  if (parsed === undefined) return { ok: false, error: `prometheus at ${address} answered something that is not JSON` };
+  const extracted = extract(parsed.data);
+  if (!extracted.ok) return extracted;
+  return { ok: true, extracted, warnings: parsed.warnings ?? [] };
 }
 
 function validAddress(address: string): string | undefined {
@@ -119,23 +152,10 @@ export class PrometheusProvider implements MetricProvider {
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     });
     if (!outcome.ok) return fail(`prometheus query to ${address} failed: ${outcome.cause}`);
-    let parsed: PromResponse | undefined;
-    try {
-      parsed = JSON.parse(outcome.body) as PromResponse;
-    } catch {
-      parsed = undefined;
-    }
-    if (parsed?.status === 'error' || (parsed?.error !== undefined && outcome.status >= 400)) {
-      return fail(`prometheus at ${address} rejected the query: ${parsed.errorType ?? 'error'}: ${parsed.error ?? ''}`);
-    }
-    if (outcome.status < 200 || outcome.status > 299) {
-      const snippet = outcome.body.trim().slice(0, 200);
-      return fail(`prometheus at ${address} answered HTTP ${outcome.status} ${outcome.statusText}${snippet ? `: ${snippet}` : ''}`);
-    }
-    if (parsed === undefined) return fail(`prometheus at ${address} answered something that is not JSON`);
-    const extracted = extract(parsed.data);
-    if (!extracted.ok) return fail(extracted.error);
-    if (parsed.warnings !== undefined && parsed.warnings.length > 0) metadata.warnings = parsed.warnings.join('; ');
+    const answer = interpret(address, outcome);
+    if (!answer.ok) return fail(answer.error);
+    const extracted = answer.extracted;
+    if (answer.warnings.length > 0) metadata.warnings = answer.warnings.join('; ');
     return assessedMeasurement(extracted.result, extracted.value, metric, 'prometheus', started, ctx.now(), metadata);
   }
 

@@ -26,14 +26,24 @@ describe('provider registry', () => {
   });
 
   it.each([
-    ['an unknown provider fails loudly, naming it and the supported ones', { datadog: { query: 'x' } }, 'NOT_SUPPORTED', 'provider "datadog" is not supported by Kanary; use one of prometheus, web, job'],
+    [
+      'an unknown provider fails loudly, naming it and the supported ones',
+      { datadog: { query: 'x' } },
+      'NOT_SUPPORTED',
+      'provider "datadog" is not supported by Kanary; use one of prometheus, web, job',
+    ],
     ['no provider', {}, 'INVALID_SPEC', 'no provider specified'],
-    ['two providers', { web: { url: 'x' }, prometheus: { query: 'y' } }, 'INVALID_SPEC', 'multiple providers specified'],
+    [
+      'two providers',
+      { web: { url: 'x' }, prometheus: { query: 'y' } },
+      'INVALID_SPEC',
+      'multiple providers specified',
+    ],
   ])('%s', (_title, provider, code, message) => {
     const registry = createProviderRegistry();
     let caught: unknown;
     try {
-      registry.get(metric(provider as Metric['provider']));
+      registry.get(metric(provider));
     } catch (err) {
       caught = err;
     }

@@ -28,7 +28,10 @@ export class ProviderRegistry {
     const set = Object.keys(provider).filter((k) => provider[k] !== undefined);
     if (set.length === 0) throw new KanaryError('INVALID_SPEC', `metric "${metric.name}": no provider specified`);
     if (set.length > 1) {
-      throw new KanaryError('INVALID_SPEC', `metric "${metric.name}": multiple providers specified (${set.join(', ')})`);
+      throw new KanaryError(
+        'INVALID_SPEC',
+        `metric "${metric.name}": multiple providers specified (${set.join(', ')})`,
+      );
     }
     return set[0] ?? '';
   }

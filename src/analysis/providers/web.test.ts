@@ -22,6 +22,7 @@ function handler(): Parameters<typeof startTestServer>[0] {
         return sendJson(res, 200, { method: req.method, contentType: req.headers['content-type'] ?? '', body });
       case '/slow':
         return; // never answers
+      case undefined:
       default:
         return sendJson(res, 404, {});
     }
@@ -35,10 +36,19 @@ afterAll(async () => {
   await server.close();
 });
 
-const run: AnalysisRun = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r' }, spec: { metrics: [] } };
+const run: AnalysisRun = {
+  apiVersion: 'argoproj.io/v1alpha1',
+  kind: 'AnalysisRun',
+  metadata: { name: 'r' },
+  spec: { metrics: [] },
+};
 const ctx = { now: () => 0 };
 
-function webMetric(path: string, web: Partial<NonNullable<Metric['provider']['web']>> = {}, fields: Partial<Metric> = {}): Metric {
+function webMetric(
+  path: string,
+  web: Partial<NonNullable<Metric['provider']['web']>> = {},
+  fields: Partial<Metric> = {},
+): Metric {
   return { name: 'web', ...fields, provider: { web: { url: `${server.url}${path}`, ...web } } };
 }
 
@@ -74,15 +84,29 @@ describe('web provider', () => {
     ['a number keeps its JSON type', '{$.data.rate}', 'result > 0.95', '0.97', 'Successful'],
     ['an object is a map', '{$.data.items[0]}', 'result.n == 1', '{"n":1}', 'Successful'],
     ['the first match wins', '$.data.items[*].n', 'result == 1', '1', 'Successful'],
-    ['the default jsonPath is the whole body', undefined, 'result.data.ok', '{"data":{"ok":true,"rate":0.97,"items":[{"n":1},{"n":2}]}}', 'Successful'],
+    [
+      'the default jsonPath is the whole body',
+      undefined,
+      'result.data.ok',
+      '{"data":{"ok":true,"rate":0.97,"items":[{"n":1},{"n":2}]}}',
+      'Successful',
+    ],
   ])('JSON body: %s', async (_title, jsonPath, condition, value, phase) => {
-    const m = await new WebProvider().run(run, webMetric('/ok', jsonPath === undefined ? {} : { jsonPath }, { successCondition: condition }), ctx);
+    const m = await new WebProvider().run(
+      run,
+      webMetric('/ok', jsonPath === undefined ? {} : { jsonPath }, { successCondition: condition }),
+      ctx,
+    );
     expect(m.message).toBeUndefined();
     expect(m).toMatchObject({ phase, value });
   });
 
   it('a body that is not JSON is a string result', async () => {
-    const m = await new WebProvider().run(run, webMetric('/text', {}, { successCondition: 'result == "healthy"' }), ctx);
+    const m = await new WebProvider().run(
+      run,
+      webMetric('/text', {}, { successCondition: 'result == "healthy"' }),
+      ctx,
+    );
     expect(m).toMatchObject({ phase: 'Successful', value: 'healthy' });
   });
 
@@ -100,7 +124,11 @@ describe('web provider', () => {
   it('jsonBody is sent as JSON with Content-Type application/json', async () => {
     const m = await new WebProvider().run(
       run,
-      webMetric('/echo', { method: 'POST', jsonBody: { a: [1, 'x'] } }, { successCondition: 'result.contentType == "application/json"' }),
+      webMetric(
+        '/echo',
+        { method: 'POST', jsonBody: { a: [1, 'x'] } },
+        { successCondition: 'result.contentType == "application/json"' },
+      ),
       ctx,
     );
     expect(m.phase).toBe('Successful');
@@ -108,7 +136,11 @@ describe('web provider', () => {
   });
 
   it('body is sent as is with PUT', async () => {
-    const m = await new WebProvider().run(run, webMetric('/echo', { method: 'PUT', body: 'raw' }, { successCondition: 'result.body == "raw"' }), ctx);
+    const m = await new WebProvider().run(
+      run,
+      webMetric('/echo', { method: 'PUT', body: 'raw' }, { successCondition: 'result.body == "raw"' }),
+      ctx,
+    );
     expect(m.phase).toBe('Successful');
   });
 

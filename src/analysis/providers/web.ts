@@ -27,7 +27,8 @@ export class WebProvider implements MetricProvider {
   async run(_run: AnalysisRun, metric: Metric, ctx: ProviderContext): Promise<Measurement> {
     const started = ctx.now();
     const config = metric.provider.web;
-    if (config === undefined) return errorMeasurement(started, ctx.now(), `metric "${metric.name}" has no web provider`);
+    if (config === undefined)
+      return errorMeasurement(started, ctx.now(), `metric "${metric.name}" has no web provider`);
     const fail = (message: string): Measurement => errorMeasurement(started, ctx.now(), message);
     const method = config.method ?? DEFAULT_WEB_METHOD;
     const headers = headerRecord(config.headers);
@@ -66,7 +67,8 @@ export class WebProvider implements MetricProvider {
     } catch (err) {
       return fail(`jsonPath ${JSON.stringify(path)} is not valid: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (matches.length === 0) return fail(`jsonPath ${JSON.stringify(path)} matched nothing in the response of ${config.url}`);
+    if (matches.length === 0)
+      return fail(`jsonPath ${JSON.stringify(path)} matched nothing in the response of ${config.url}`);
     const first = matches[0] ?? null;
     return assessedJsonMeasurement(first, JSON.stringify(first), metric, 'web', started, ctx.now());
   }

@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { AnalysisPhase, AnalysisRun, Argument, Measurement } from '../../api/index.js';
 import { loadPaths, objectsOf } from '../../api/index.js';
 import { buildAnalysisRun, isCompleted, type AnyAnalysisTemplate } from '../../analysis/engine/index.js';
-import { createProviderRegistry } from '../../analysis/providers/index.js';
+import { createProviderRegistry, registerKanaryProviders } from '../../analysis/providers/index.js';
 import { KanaryError, toKanaryError } from '../../common/index.js';
 import { runAnalysisPass } from '../../controller/analysis/index.js';
 import { realClock } from '../../controller/runtime/index.js';
@@ -29,7 +29,10 @@ function parseArgPairs(pairs: readonly string[]): Map<string, string> {
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new KanaryError('BAD_USAGE', `--arg ${JSON.stringify(pair)} is not NAME=VALUE; for example --arg service=canary`);
+      throw new KanaryError(
+        'BAD_USAGE',
+        `--arg ${JSON.stringify(pair)} is not NAME=VALUE; for example --arg service=canary`,
+      );
     }
     out.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
@@ -128,9 +131,12 @@ async function runInForeground(
   secrets: Record<string, string>,
   prometheusAddress: string | undefined,
 ): Promise<AnalysisPhase> {
-  const providers = createProviderRegistry({
-    prometheus: prometheusAddress === undefined ? {} : { addressOverride: prometheusAddress },
-  });
+  // router and judge read the local router (env KANARY_ROUTER_URL, or each metric's address).
+  const providers = registerKanaryProviders(
+    createProviderRegistry({
+      prometheus: prometheusAddress === undefined ? {} : { addressOverride: prometheusAddress },
+    }),
+  );
   const abort = new AbortController();
   let wake: (() => void) | undefined;
   let interrupts = 0;
@@ -151,7 +157,8 @@ async function runInForeground(
   try {
     for (;;) {
       const result = await runAnalysisPass(run, { clock: realClock, providers, secrets, signal: abort.signal });
-      for (const event of result.measured) process.stdout.write(`${formatMeasurementLine(event.metricName, event.measurement)}\n`);
+      for (const event of result.measured)
+        process.stdout.write(`${formatMeasurementLine(event.metricName, event.measurement)}\n`);
       run = { ...run, status: result.status };
       if (isCompleted(result.status.phase)) break;
       const waitMs = result.wakeAt === undefined ? undefined : Math.max(0, result.wakeAt - realClock.now());

@@ -79,6 +79,19 @@ describe('kanary lint', () => {
     expect(files.size).toBe(report.files);
   });
 
+  it('reads standard input with -f -', async () => {
+    const r = await execa(process.execPath, [KANARY, 'lint', '-f', '-'], {
+      cwd: ROOT,
+      reject: false,
+      timeout: 30_000,
+      input: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: Web_1\n',
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^<stdin>:4:9: error: Service "Web_1": metadata.name: name "Web_1" must be lower-case/,
+    );
+  });
+
   it('needs -f (usage error)', async () => {
     const r = await kanary(['lint']);
     expect(r.exitCode).not.toBe(0);

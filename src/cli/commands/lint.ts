@@ -54,7 +54,7 @@ export function lintCommand(checks: readonly LintCheck[] = []): Command<[], { fi
     .description('validate Rollout, AnalysisTemplate and related manifests offline, with file:line:col findings')
     .requiredOption(
       '-f, --filename <path>',
-      'a YAML file or a directory (repeatable; directories are read recursively)',
+      'a YAML file, a directory (read recursively) or - for standard input; repeatable',
       collect,
     )
     .action((opts) => {

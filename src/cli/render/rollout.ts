@@ -60,7 +60,13 @@ function imageText(img: ImageInfo, p: Palette): string {
 export function renderTree(info: RolloutInfo, options: RenderOptions): string {
   const p = palette(options.color);
   const rows: Cell[][] = [['NAME', 'KIND', 'STATUS', 'AGE', 'INFO']];
-  rows.push([`${KIND_ICONS.Rollout} ${info.name}`, 'Rollout', statusCell(info.status, info.icon, p), humanDuration(info.ageSeconds), '']);
+  rows.push([
+    `${KIND_ICONS.Rollout} ${info.name}`,
+    'Rollout',
+    statusCell(info.status, info.icon, p),
+    humanDuration(info.ageSeconds),
+    '',
+  ]);
   info.revisions.forEach((rev, ri) => {
     const lastRev = ri === info.revisions.length - 1;
     rows.push([`${branch(lastRev)}${KIND_ICONS.Revision} revision:${rev.revision}`, '', '', '', '']);
@@ -104,7 +110,13 @@ function replicaSetRow(rs: ReplicaSetInfo, prefix: string, p: Palette): Cell[] {
 
 function podRow(pod: PodInfo, prefix: string, p: Palette): Cell[] {
   const info = [`ready:${pod.ready}`, ...(pod.restarts > 0 ? [`restarts:${pod.restarts}`] : [])].join(',');
-  return [`${prefix}${KIND_ICONS.Pod} ${pod.name}`, 'Pod', statusCell(pod.status, pod.icon, p), humanDuration(pod.ageSeconds), info];
+  return [
+    `${prefix}${KIND_ICONS.Pod} ${pod.name}`,
+    'Pod',
+    statusCell(pod.status, pod.icon, p),
+    humanDuration(pod.ageSeconds),
+    info,
+  ];
 }
 
 /** Argo's measurement counts: `✔ 3,✖ 1`, zero counts left out. */
@@ -130,7 +142,10 @@ function analysisRunRow(run: AnalysisRunInfo, prefix: string, p: Palette): Cell[
 }
 
 /** `kanary list rollouts`: Argo's columns; READY is ready/current. */
-export function renderRolloutList(infos: readonly RolloutInfo[], options: RenderOptions & { allNamespaces?: boolean }): string {
+export function renderRolloutList(
+  infos: readonly RolloutInfo[],
+  options: RenderOptions & { allNamespaces?: boolean },
+): string {
   const p = palette(options.color);
   const head = ['NAME', 'STRATEGY', 'STATUS', 'STEP', 'SET-WEIGHT', 'READY', 'DESIRED', 'UP-TO-DATE', 'AVAILABLE'];
   const rows: Cell[][] = [options.allNamespaces === true ? ['NAMESPACE', ...head] : head];

@@ -23,11 +23,21 @@ afterAll(async () => {
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function webMetric(fields: Partial<Metric> = {}, path = '/health'): Metric {
-  return { name: 'health', successCondition: 'result.ok == true', ...fields, provider: { web: { url: `${server.url}${path}` } } };
+  return {
+    name: 'health',
+    successCondition: 'result.ok == true',
+    ...fields,
+    provider: { web: { url: `${server.url}${path}` } },
+  };
 }
 
 function newRun(metrics: Metric[], spec: Partial<AnalysisRun['spec']> = {}): AnalysisRun {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'run', namespace: 'ns' }, spec: { metrics, ...spec } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'run', namespace: 'ns' },
+    spec: { metrics, ...spec },
+  };
 }
 
 async function setup() {
@@ -61,7 +71,7 @@ describe('AnalysisRunController', () => {
     await t.controller.stop();
   });
 
-  it('a failing measurement fails the run with Argo\'s message', async () => {
+  it("a failing measurement fails the run with Argo's message", async () => {
     answer = { status: 200, body: { ok: false } };
     const t = await setup();
     await t.store.create(newRun([webMetric({ interval: '1m' })]));
@@ -115,7 +125,9 @@ describe('AnalysisRunController', () => {
       consecutiveErrorLimit: 0,
       provider: { web: { url: `http://127.0.0.1:1/{{args.token}}`, timeoutSeconds: 1 } },
     };
-    await t.store.create(newRun([metric], { args: [{ name: 'token', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] }));
+    await t.store.create(
+      newRun([metric], { args: [{ name: 'token', valueFrom: { secretKeyRef: { name: 'creds', key: 'token' } } }] }),
+    );
     await t.controller.waitIdle();
     const status = await t.get();
     expect(status?.phase).toBe('Error');
@@ -130,7 +142,22 @@ describe('AnalysisRunController', () => {
     await t.controller.waitIdle();
     const status = await t.get();
     expect(status?.phase).toBe('Error');
-    expect(status?.metricResults?.[0]?.measurements?.[0]?.message).toContain('provider "datadog" is not supported by Kanary');
+    expect(status?.metricResults?.[0]?.measurements?.[0]?.message).toContain(
+      'provider "datadog" is not supported by Kanary',
+    );
+    await t.controller.stop();
+  });
+
+  it('ttlStrategy deletes a completed run once secondsAfterSuccess have passed', async () => {
+    answer = { status: 200, body: { ok: true } };
+    const t = await setup();
+    await t.store.create(newRun([webMetric()], { ttlStrategy: { secondsAfterSuccess: 30 } }));
+    await t.controller.waitIdle();
+    expect((await t.get())?.phase).toBe('Successful');
+    await t.advance(29_000);
+    expect(await t.get()).toBeDefined();
+    await t.advance(1_000);
+    expect(await t.store.get('AnalysisRun', 'ns', 'run')).toBeUndefined();
     await t.controller.stop();
   });
 });

@@ -1,5 +1,5 @@
 import type { AnalysisRun } from '../../api/index.js';
-import { isCompleted } from '../../analysis/engine/index.js';
+import { isCompleted, ttlExpiry } from '../../analysis/engine/index.js';
 import type { ProviderRegistry } from '../../analysis/providers/index.js';
 import { KanaryError } from '../../common/index.js';
 import type { ResourceStore } from '../../store/index.js';
@@ -81,7 +81,8 @@ export class AnalysisRunController {
     const { store, clock, providers } = this.#options;
     const { namespace, name } = parseKey(key);
     const run = await store.get<AnalysisRun>('AnalysisRun', namespace, name);
-    if (run === undefined || isCompleted(run.status?.phase)) return undefined;
+    if (run === undefined) return undefined;
+    if (isCompleted(run.status?.phase)) return this.#collect(run);
     const secrets = await readSecretArgs(store, run);
     const result = await runAnalysisPass(run, { clock, providers, secrets });
     for (const event of result.measured) this.#options.onMeasurement?.(run, event);
@@ -96,7 +97,22 @@ export class AnalysisRunController {
         throw err;
       }
     }
+    if (isCompleted(result.status.phase)) return this.#collect({ ...run, status: result.status });
     if (result.wakeAt === undefined) return undefined;
     return { requeueAfterMs: Math.max(0, result.wakeAt - clock.now()) };
+  }
+
+  /** `spec.ttlStrategy`: deletes a completed run once its TTL has passed, else comes back then. */
+  async #collect(run: AnalysisRun): Promise<ReconcileResult | undefined> {
+    const expiry = ttlExpiry(run);
+    if (expiry === undefined) return undefined;
+    const wait = expiry - this.#options.clock.now();
+    if (wait > 0) return { requeueAfterMs: wait };
+    try {
+      await this.#options.store.delete('AnalysisRun', run.metadata.namespace ?? '', run.metadata.name ?? '');
+    } catch (err) {
+      if (!(err instanceof KanaryError && err.code === 'NOT_FOUND')) throw err;
+    }
+    return undefined;
   }
 }

@@ -41,16 +41,24 @@ function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function measure(run: AnalysisRun, task: MeasurementTask, options: AnalysisPassOptions): Promise<MeasurementOutcome> {
+async function measure(
+  run: AnalysisRun,
+  task: MeasurementTask,
+  options: AnalysisPassOptions,
+): Promise<MeasurementOutcome> {
   const { clock } = options;
-  const ctx: ProviderContext = { now: () => clock.now(), ...(options.signal === undefined ? {} : { signal: options.signal }) };
+  const ctx: ProviderContext = {
+    now: () => clock.now(),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  };
   const started = clock.now();
   const base = { metricName: task.metricName, action: task.action };
   try {
     const provider = options.providers.get(task.metric);
     let measurement: Measurement;
     if (task.action === 'run') measurement = await provider.run(run, task.metric, ctx);
-    else if (task.action === 'resume') measurement = await provider.resume(run, task.metric, task.measurement ?? { phase: 'Running' }, ctx);
+    else if (task.action === 'resume')
+      measurement = await provider.resume(run, task.metric, task.measurement ?? { phase: 'Running' }, ctx);
     else measurement = await provider.terminate(run, task.metric, task.measurement ?? { phase: 'Running' }, ctx);
     const metadata = task.action === 'run' ? provider.metadata?.(task.metric) : undefined;
     return { ...base, measurement, ...(metadata === undefined ? {} : { metricMetadata: metadata }) };

@@ -1,10 +1,18 @@
-import { DEFAULT_NAMESPACE } from '../../api/meta.js';
+import { DEFAULT_NAMESPACE } from '../../api/index.js';
 import { podNameFor } from './pod-name.js';
 import { compareForDeletion, isActive, isAvailable, isReady, isTerminal } from './pod-state.js';
-import type { PodLike, PodMetadataPatch, PodRef, ReplicaSetAction, ReplicaSetLike, ReplicaSetStatus } from './types.js';
+import type {
+  NewPod,
+  PodLike,
+  PodMetadataPatch,
+  PodRef,
+  ReplicaSetAction,
+  ReplicaSetLike,
+  ReplicaSetStatus,
+} from './types.js';
 
-export interface ReplicaSetReconcileInput {
-  replicaSet: ReplicaSetLike;
+export interface ReplicaSetReconcileInput<Spec = unknown> {
+  replicaSet: ReplicaSetLike<Spec>;
   /** Pods of the ReplicaSet's namespace (or any superset): only those it controls by owner reference count. */
   pods: readonly PodLike[];
   /** Milliseconds since the epoch. */
@@ -15,8 +23,8 @@ export interface ReplicaSetReconcileInput {
   nodeName?: string;
 }
 
-export interface ReplicaSetReconcileResult {
-  actions: ReplicaSetAction[];
+export interface ReplicaSetReconcileResult<Spec = unknown> {
+  actions: ReplicaSetAction<Spec>[];
   /** The status to write, computed from the observed pods (before the actions take effect, as Kubernetes does). */
   status: ReplicaSetStatus;
   /** When a ready pod becomes available later (minReadySeconds), reconcile again after this many milliseconds. */
@@ -33,12 +41,12 @@ export interface ReplicaSetReconcileResult {
  * - Copies the template's labels and annotations onto existing pods without restarting them, which is how
  *   Argo's ephemeral metadata (`canaryMetadata`/`stableMetadata`) relabels pods when their role changes.
  */
-export function reconcileReplicaSet(input: ReplicaSetReconcileInput): ReplicaSetReconcileResult {
+export function reconcileReplicaSet<Spec>(input: ReplicaSetReconcileInput<Spec>): ReplicaSetReconcileResult<Spec> {
   const { replicaSet, now } = input;
   const owned = input.pods.filter((pod) => isControlledBy(pod, replicaSet));
   const active = owned.filter(isActive);
   const desired = Math.max(0, replicaSet.spec?.replicas ?? 1);
-  const actions: ReplicaSetAction[] = [];
+  const actions: ReplicaSetAction<Spec>[] = [];
 
   for (const pod of owned.filter((p) => isTerminal(p) && p.metadata.deletionTimestamp === undefined)) {
     actions.push({ type: 'deletePod', pod: refOf(pod), reason: 'Terminated' });
@@ -109,18 +117,19 @@ export function isControlledBy(pod: PodLike, replicaSet: ReplicaSetLike): boolea
   return uid === undefined || owner.uid === uid;
 }
 
-function podFromTemplate(
-  replicaSet: ReplicaSetLike,
+function podFromTemplate<Spec>(
+  replicaSet: ReplicaSetLike<Spec>,
   taken: ReadonlySet<string | undefined>,
-  input: ReplicaSetReconcileInput,
-): PodLike & { metadata: { name: string } } {
+  input: ReplicaSetReconcileInput<Spec>,
+): NewPod<Spec> {
   const rsName = replicaSet.metadata.name ?? '';
   let name = podNameFor(rsName, input.random);
   for (let attempt = 0; taken.has(name) && attempt < 100; attempt++) name = podNameFor(rsName, input.random);
   const template = replicaSet.spec?.template ?? {};
+  // The spec is opaque here but for nodeName, which plays the scheduler's part.
   const spec = structuredClone((template.spec ?? { containers: [] }) as Record<string, unknown>);
   if (input.nodeName !== undefined && spec.nodeName === undefined) spec.nodeName = input.nodeName;
-  const metadata: PodLike['metadata'] & { name: string } = {
+  const metadata: NewPod['metadata'] = {
     name,
     generateName: `${rsName}-`,
     namespace: replicaSet.metadata.namespace ?? DEFAULT_NAMESPACE,
@@ -137,7 +146,7 @@ function podFromTemplate(
     ],
   };
   if (template.metadata?.annotations !== undefined) metadata.annotations = { ...template.metadata.annotations };
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec, status: { phase: 'Pending' } };
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: spec as Spec, status: { phase: 'Pending' } };
 }
 
 function templateMetadataPatch(replicaSet: ReplicaSetLike, pod: PodLike): PodMetadataPatch | undefined {

@@ -1,10 +1,10 @@
-import type { ObjectMeta } from '../../api/meta.js';
+import type { ObjectMeta } from '../../api/index.js';
 
 /**
  * The parts of apps/v1 ReplicaSet and core/v1 Pod the local ReplicaSet controller reads and writes, declared
- * structurally so the zod model of `src/api` fits. The pod spec passes through untouched.
+ * structurally so the zod model of `src/api` fits. The pod spec passes through untouched (its type is a parameter).
  */
-export interface ReplicaSetLike {
+export interface ReplicaSetLike<Spec = unknown> {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta;
@@ -14,19 +14,21 @@ export interface ReplicaSetLike {
     selector?: { matchLabels?: Record<string, string> };
     template?: {
       metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-      spec?: unknown;
+      spec?: Spec;
     };
   };
-  status?: ReplicaSetStatus;
+  /** Not read: the status is computed from the pods. */
+  status?: unknown;
 }
 
-export interface ReplicaSetStatus {
+/** A type alias, so it is assignable to the resource model's loose status type. */
+export type ReplicaSetStatus = {
   replicas: number;
   fullyLabeledReplicas: number;
   readyReplicas: number;
   availableReplicas: number;
   observedGeneration?: number;
-}
+};
 
 export interface PodLike {
   apiVersion?: string;
@@ -51,7 +53,16 @@ export interface PodMetadataPatch {
   metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
-export type ReplicaSetAction =
-  | { type: 'createPod'; pod: PodLike }
+/** A pod to create: the template's spec (its type carried through), with the metadata the controller sets. */
+export type NewPod<Spec = unknown> = {
+  apiVersion: 'v1';
+  kind: 'Pod';
+  metadata: ObjectMeta & { name: string; namespace: string };
+  spec: Spec;
+  status: { phase: 'Pending' };
+};
+
+export type ReplicaSetAction<Spec = unknown> =
+  | { type: 'createPod'; pod: NewPod<Spec> }
   | { type: 'deletePod'; pod: PodRef; reason: 'ScaleDown' | 'Terminated' | 'Orphaned' }
   | { type: 'patchPod'; pod: PodRef; patch: PodMetadataPatch };

@@ -41,6 +41,8 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ]);
 
+const HOP_BY_HOP_LENGTHS = new Set([...HOP_BY_HOP].map((h) => h.length));
+
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 /** Error codes that guarantee the request never reached the upstream. */
 const NOT_SENT = new Set([
@@ -149,6 +151,7 @@ export class RouterProxy {
   /** Called by an exchange whose attempt failed before reaching the upstream. */
   retry(x: Exchange, ep: Endpoint, refused: boolean): boolean {
     const key = endpointKey(ep);
+    x.tried ??= new Set<string>();
     x.tried.add(key);
     if (refused) this.failedUntil.set(key, Date.now() + this.failTimeoutMs);
     if (x.tried.size >= this.maxAttempts) return false;
@@ -158,7 +161,7 @@ export class RouterProxy {
   }
 
   /** Round robin over endpoints not yet tried for this request, preferring ones not recently refusing. */
-  private pick(backend: Backend, tried: ReadonlySet<string>): Endpoint | undefined {
+  private pick(backend: Backend, tried: ReadonlySet<string> | undefined): Endpoint | undefined {
     const eps = backend.endpoints;
     const n = eps.length;
     if (n === 0) return undefined;
@@ -174,7 +177,7 @@ export class RouterProxy {
     for (let i = 0; i < n; i++) {
       const ep = eps[(start + i) % n];
       if (ep === undefined) continue;
-      if (tried.size > 0 && tried.has(endpointKey(ep))) continue;
+      if (tried?.has(endpointKey(ep)) === true) continue;
       if (now > 0) {
         const until = this.failedUntil.get(endpointKey(ep));
         if (until !== undefined) {
@@ -249,7 +252,8 @@ export function endpointKey(ep: Endpoint): string {
  */
 class Exchange {
   readonly started = performance.now();
-  readonly tried = new Set<string>();
+  /** Endpoints (ip:port) already tried for this request; allocated on the first retry only. */
+  tried: Set<string> | undefined;
   series: Series | undefined;
   private endpoint: Endpoint | undefined;
   private canary = false;
@@ -320,14 +324,20 @@ class Exchange {
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
     if (statusCode < 200) return true; // 1xx: Node answers Expect itself; others are not relayed.
     this.responded = true;
-    const out: string[] = [];
-    const connectionTokens = connectionHeaderTokens(rawHeaders);
+    let out: string[] = [];
+    let connectionTokens: Set<string> | undefined;
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
       const name = (rawHeaders[i] as Buffer).toString('latin1');
-      const lower = name.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || connectionTokens?.has(lower) === true) continue;
-      out.push(name, (rawHeaders[i + 1] as Buffer).toString('latin1'));
+      const value = (rawHeaders[i + 1] as Buffer).toString('latin1');
+      // Only names of a hop-by-hop length can be hop-by-hop: skip lower-casing the rest.
+      if (HOP_BY_HOP_LENGTHS.has(name.length)) {
+        const lower = name.toLowerCase();
+        if (lower === 'connection') connectionTokens = tokenSet(value);
+        if (HOP_BY_HOP.has(lower)) continue;
+      }
+      out.push(name, value);
     }
+    if (connectionTokens !== undefined) out = withoutNamed(out, connectionTokens);
     const ep = this.endpoint;
     if (ep !== undefined) {
       out.push('x-kanary-revision', ep.revision, 'x-kanary-pod', ep.pod);
@@ -396,8 +406,7 @@ class Exchange {
 function forwardHeaders(req: IncomingMessage): string[] {
   const raw = req.rawHeaders;
   const connection = req.headers.connection;
-  const extra =
-    connection === undefined ? undefined : new Set(connection.split(',').map((t) => t.trim().toLowerCase()));
+  const extra = connection === undefined ? undefined : tokenSet(connection);
   const out: string[] = [];
   let xff: string | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -427,17 +436,16 @@ function forwardHeaders(req: IncomingMessage): string[] {
   return out;
 }
 
-function connectionHeaderTokens(raw: Buffer[]): Set<string> | undefined {
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as Buffer;
-    if (name.length === 10 && name.toString('latin1').toLowerCase() === 'connection') {
-      return new Set(
-        (raw[i + 1] as Buffer)
-          .toString('latin1')
-          .split(',')
-          .map((t) => t.trim().toLowerCase()),
-      );
-    }
+function tokenSet(value: string): Set<string> {
+  return new Set(value.split(',').map((t) => t.trim().toLowerCase()));
+}
+
+/** Drops the headers a Connection header named (RFC 9110 7.6.1), from a flat [name, value, ...] list. */
+function withoutNamed(flat: string[], names: ReadonlySet<string>): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i] ?? '';
+    if (!names.has(name.toLowerCase())) kept.push(name, flat[i + 1] ?? '');
   }
-  return undefined;
+  return kept;
 }

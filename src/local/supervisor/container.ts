@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { resolveContainerProgram } from '../images/index.js';
 import type { ImageMap } from '../images/index.js';
 import { expandVariables, resolveContainerEnv, type SecretLookup } from './env.js';
-import type { Container, ContainerState, ContainerStatus, Pod, Probe } from './pod-types.js';
+import type { Container, ContainerState, ContainerStatus, ObservedContainerStatus, Pod, Probe } from './pod-types.js';
 import { implicitProbe, runProbe } from './probe.js';
 import { exitCodeForSignal, isSameProcess, processStartTime, signalGroup } from './process.js';
 import type { ContainerRecord } from './records.js';
@@ -140,10 +140,10 @@ export class ContainerRunner {
    * Takes over a process a previous supervisor started. When it is no longer alive (or its pid now belongs to
    * another process) the container counts as crashed while unsupervised and restarts with backoff.
    */
-  adopt(record: ContainerRecord, prior: ContainerStatus | undefined): void {
+  adopt(record: ContainerRecord, prior: ObservedContainerStatus | undefined): void {
     this.restartCount = Math.max(record.restartCount, prior?.restartCount ?? 0);
     this.everStarted = true;
-    this.lastTerminated = prior?.lastState.terminated;
+    this.lastTerminated = terminatedIn(prior?.lastState);
     const startedAt = Date.parse(record.startedAt);
     if (!isSameProcess(record.pid, record.startTime)) {
       this.onExit(undefined, {
@@ -169,11 +169,11 @@ export class ContainerRunner {
   }
 
   /** Carries a container's history over from the pod's last reported status (it was not running at adoption). */
-  restore(prior: ContainerStatus | undefined): void {
+  restore(prior: ObservedContainerStatus | undefined): void {
     if (prior === undefined) return;
-    this.restartCount = prior.restartCount;
-    this.lastTerminated = prior.lastState.terminated ?? prior.state.terminated;
-    this.everStarted = prior.restartCount > 0 || prior.lastState.terminated !== undefined;
+    this.restartCount = prior.restartCount ?? 0;
+    this.lastTerminated = terminatedIn(prior.lastState) ?? terminatedIn(prior.state);
+    this.everStarted = this.restartCount > 0 || this.lastTerminated !== undefined;
   }
 
   private enterRunning(run: number, adopted: boolean): void {
@@ -288,8 +288,9 @@ export class ContainerRunner {
   }
 
   private shouldRestart(exitCode: number): boolean {
-    const policy = this.host.pod().spec.restartPolicy ?? 'Always';
-    return policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
+    const policy = this.host.pod().spec.restartPolicy;
+    if (policy === 'Never') return false;
+    return policy !== 'OnFailure' || exitCode !== 0;
   }
 
   private waitOnConfig(reason: string, message: string): void {
@@ -396,6 +397,14 @@ export class ContainerRunner {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+/** The `terminated` part of a stored container state, when it has a numeric exit code. */
+function terminatedIn(state: unknown): Terminated | undefined {
+  if (typeof state !== 'object' || state === null || !('terminated' in state)) return undefined;
+  const terminated: unknown = state.terminated;
+  if (typeof terminated !== 'object' || terminated === null || !('exitCode' in terminated)) return undefined;
+  return typeof terminated.exitCode === 'number' ? (terminated as Terminated) : undefined;
 }
 
 function containerIdOf(pid: number): string {

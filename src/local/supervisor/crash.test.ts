@@ -3,9 +3,12 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { PodStatus } from './pod-types.js';
 import { freePort, Harness, isAlive, isReady, makePod, pidOf, waitFor } from './testing.js';
+
+// Real processes: on a loaded machine a node start alone can take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: Harness;
 beforeEach(() => {
@@ -48,7 +51,7 @@ setInterval(() => {}, 1000);
     for (const line of lines) if (line.trim() !== '') last = JSON.parse(line) as PodStatus;
   });
   try {
-    const pid = await waitFor('ready in the first server', () => isReady(last) && pidOf(last), 30_000);
+    const pid = await waitFor('ready in the first server', () => isReady(last) && pidOf(last), 60_000);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(isAlive(pid)).toBe(true);

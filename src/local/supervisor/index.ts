@@ -13,6 +13,8 @@ export { resolveContainerEnv, fieldRefValue, expandVariables, type SecretLookup,
 export { podKeyOf } from './pod-types.js';
 export type {
   Pod,
+  ObservedPodStatus,
+  ObservedContainerStatus,
   PodSpec,
   PodStatus,
   PodPhase,

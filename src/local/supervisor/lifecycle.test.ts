@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KanaryError } from '../../common/index.js';
 import { processStartTime } from './process.js';
 import { collect, freePort, Harness, isAlive, isReady, makePod, pidOf, waitFor } from './testing.js';
+
+// Real processes: on a loaded machine a node start alone can take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: Harness;
 beforeEach(() => {
@@ -140,7 +143,7 @@ describe('Supervisor: logs', () => {
     expect(tail).toMatch(/^tick \d+\ntick \d+\n$/);
 
     const file = join(h.stateDir, 'logs', 'test_logs-1', 'app.log');
-    await waitFor('rotated', () => existsSync(`${file}.1`), 20_000);
+    await waitFor('rotated', () => existsSync(`${file}.1`));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(statSync(file).size).toBeLessThan(20_000);
     expect(statSync(`${file}.1`).size).toBeGreaterThan(2_000);

@@ -3,7 +3,7 @@ import { ContainerRunner, type ContainerHost } from './container.js';
 import type { SecretLookup } from './env.js';
 import { containerLogPath } from './logs.js';
 import { allReady, buildPodStatus } from './pod-status.js';
-import type { ContainerStatus, Pod, PodStatus } from './pod-types.js';
+import type { ObservedContainerStatus, Pod, PodStatus } from './pod-types.js';
 import type { PodRecord } from './records.js';
 import { rfc3339, type SupervisorTiming } from './timing.js';
 
@@ -79,7 +79,7 @@ export class PodRunner {
 
   /** Re-adopts the processes of `record`, resuming probes; containers whose process died restart with backoff. */
   adopt(record: PodRecord): void {
-    const prior = new Map<string, ContainerStatus>(
+    const prior = new Map<string, ObservedContainerStatus>(
       (this.current.status?.containerStatuses ?? []).map((c) => [c.name, c]),
     );
     for (const container of this.containers) {

@@ -1,26 +1,47 @@
-import type { ObjectMeta } from '../../api/meta.js';
+import type { ObjectMeta } from '../../api/index.js';
 
 /**
  * The part of a Kubernetes Pod the supervisor reads and writes, declared structurally so that the zod model of
- * `src/api` (a superset) fits. Field names and meanings are Kubernetes' (core/v1).
+ * `src/api` fits (checked by api-compat.test.ts). Field names and meanings are Kubernetes' (core/v1). Type aliases
+ * rather than interfaces, so the statuses it reports are assignable to the model's loose (index-signature) types.
  */
-export interface Pod {
+export type Pod = {
   apiVersion?: string;
   kind?: string;
   metadata: ObjectMeta & { deletionGracePeriodSeconds?: number };
   spec: PodSpec;
-  status?: PodStatus;
-}
+  status?: ObservedPodStatus;
+};
 
-export interface PodSpec {
+/**
+ * The part of a stored Pod's status the supervisor reads back when it re-adopts a pod after a restart (readiness,
+ * restart counts). Loose on purpose: it is whatever the store holds.
+ */
+export type ObservedPodStatus = {
+  podIP?: string;
+  startTime?: string;
+  conditions?: { type: string; status: string; lastTransitionTime?: string }[];
+  containerStatuses?: ObservedContainerStatus[];
+};
+
+export type ObservedContainerStatus = {
+  name: string;
+  ready?: boolean;
+  restartCount?: number;
+  state?: unknown;
+  lastState?: unknown;
+};
+
+export type PodSpec = {
   containers: Container[];
   nodeName?: string;
   serviceAccountName?: string;
-  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** `Always` (default), `OnFailure` or `Never`. */
+  restartPolicy?: string;
   terminationGracePeriodSeconds?: number;
-}
+};
 
-export interface Container {
+export type Container = {
   name: string;
   image?: string;
   command?: string[];
@@ -29,47 +50,48 @@ export interface Container {
   env?: EnvVar[];
   ports?: ContainerPort[];
   readinessProbe?: Probe;
-}
+};
 
-export interface ContainerPort {
+export type ContainerPort = {
   name?: string;
   containerPort: number;
   protocol?: string;
-}
+};
 
-export interface EnvVar {
+export type EnvVar = {
   name: string;
   value?: string;
   valueFrom?: EnvVarSource;
-}
+};
 
-export interface EnvVarSource {
+export type EnvVarSource = {
   fieldRef?: { fieldPath: string; apiVersion?: string };
   secretKeyRef?: { name: string; key: string; optional?: boolean };
   configMapKeyRef?: { name: string; key: string; optional?: boolean };
   resourceFieldRef?: unknown;
-}
+};
 
-export interface Probe {
+export type Probe = {
   httpGet?: {
     path?: string;
     port: number | string;
     host?: string;
-    scheme?: 'HTTP' | 'HTTPS';
+    /** `HTTP` (default) or `HTTPS`. */
+    scheme?: string;
     httpHeaders?: { name: string; value: string }[];
   };
   tcpSocket?: { port: number | string; host?: string };
-  exec?: { command: string[] };
+  exec?: { command?: string[] };
   initialDelaySeconds?: number;
   periodSeconds?: number;
   timeoutSeconds?: number;
   successThreshold?: number;
   failureThreshold?: number;
-}
+};
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
 
-export interface PodStatus {
+export type PodStatus = {
   phase?: PodPhase;
   hostIP?: string;
   podIP?: string;
@@ -79,18 +101,18 @@ export interface PodStatus {
   containerStatuses?: ContainerStatus[];
   message?: string;
   reason?: string;
-}
+};
 
-export interface PodCondition {
+export type PodCondition = {
   type: 'PodScheduled' | 'Initialized' | 'ContainersReady' | 'Ready' | (string & {});
   status: 'True' | 'False' | 'Unknown';
   lastTransitionTime?: string;
   lastProbeTime?: string | null;
   reason?: string;
   message?: string;
-}
+};
 
-export interface ContainerStatus {
+export type ContainerStatus = {
   name: string;
   image: string;
   imageID: string;
@@ -100,9 +122,9 @@ export interface ContainerStatus {
   restartCount: number;
   state: ContainerState;
   lastState: ContainerState;
-}
+};
 
-export interface ContainerState {
+export type ContainerState = {
   waiting?: { reason?: string; message?: string };
   running?: { startedAt?: string };
   terminated?: {
@@ -114,7 +136,7 @@ export interface ContainerState {
     finishedAt?: string;
     containerID?: string;
   };
-}
+};
 
 /** The supervisor's key of a pod: `namespace/name`, as Kubernetes' cache keys are. */
 export function podKeyOf(pod: Pod): string {

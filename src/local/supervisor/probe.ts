@@ -27,7 +27,7 @@ export function implicitProbe(ports: readonly ContainerPort[] | undefined): Prob
 export function runProbe(probe: Probe, target: ProbeTarget, timeoutMs: number): Promise<ProbeResult> {
   if (probe.httpGet !== undefined) return httpProbe(probe.httpGet, target, timeoutMs);
   if (probe.tcpSocket !== undefined) return tcpProbe(probe.tcpSocket, target, timeoutMs);
-  if (probe.exec !== undefined) return execProbe(probe.exec.command, target, timeoutMs);
+  if (probe.exec !== undefined) return execProbe(probe.exec.command ?? [], target, timeoutMs);
   return Promise.resolve({ ok: false, message: 'probe has no httpGet, tcpSocket or exec handler' });
 }
 

@@ -1,9 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createImageMap, SEED_SAMPLE_APP_REPOSITORY } from '../images/index.js';
 import type { Container, Probe } from './pod-types.js';
 import { collect, freePort, Harness, isReady, makePod, waitFor } from './testing.js';
+
+// Real processes: on a loaded machine a node start alone can take seconds.
+vi.setConfig({ testTimeout: 90_000 });
 
 let h: Harness;
 beforeEach(() => {
@@ -96,7 +99,7 @@ describe('Supervisor: starting pods', () => {
     await waitFor(
       'both ready',
       () => isReady(h.status('test/sample-app-aaaaa')) && isReady(h.status('test/sample-app-bbbbb')),
-      30_000,
+      60_000,
     );
 
     const answers = [];

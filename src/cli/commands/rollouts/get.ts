@@ -1,5 +1,5 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import logUpdate from 'log-update';
+import { createLogUpdate } from 'log-update';
 import type { KubeObject } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
 import { resolveKind } from '../../../server/index.js';
@@ -26,7 +26,11 @@ export function getCommand(ctx: () => CliContext) {
     .action(async (kind, name, opts) => {
       const c = ctx();
       const k = resolveKind(kind);
-      if (k === undefined) throw new KanaryError('BAD_USAGE', `unknown kind "${kind}"; try rollout, analysisrun, replicaset, pod, service`);
+      if (k === undefined)
+        throw new KanaryError(
+          'BAD_USAGE',
+          `unknown kind "${kind}"; try rollout, analysisrun, replicaset, pod, service`,
+        );
       const ns = opts.allNamespaces === true ? undefined : opts.namespace;
       if (k.kind === 'Rollout' && opts.output === undefined) {
         const color = useColor(c.out, c.env, opts.color);
@@ -91,11 +95,12 @@ export interface WatchOptions {
 export async function watchRollout(c: CliContext, ns: string, name: string, options: WatchOptions): Promise<void> {
   await c.client.get('rollouts', ns, name);
   const tty = c.out.isTTY === true;
-  const paint = tty ? logUpdate.create(c.out as NodeJS.WriteStream, { showCursor: true }) : undefined;
+  const paint = tty ? createLogUpdate(sizedTerminal(c.out), { showCursor: true }) : undefined;
   let lastFrame = '';
   const draw = (): void => {
     const info = w.cache.info(ns, name, Date.now());
-    const frame = info === undefined ? `Rollout "${name}" was deleted\n` : renderRollout(info, { color: options.color });
+    const frame =
+      info === undefined ? `Rollout "${name}" was deleted\n` : renderRollout(info, { color: options.color });
     if (frame === lastFrame) return;
     lastFrame = frame;
     if (paint !== undefined) paint(frame.trimEnd());
@@ -120,4 +125,24 @@ export async function watchRollout(c: CliContext, ns: string, name: string, opti
   frames.cancel();
   draw();
   paint?.done();
+}
+
+/**
+ * The output stream with a usable size: a pseudo-terminal without a window size reports 0 rows and columns, and
+ * log-update would then clip every frame to nothing.
+ */
+function sizedTerminal(out: CliContext['out']): NodeJS.WriteStream {
+  const tty = out as NodeJS.WriteStream;
+  return {
+    isTTY: true,
+    get columns() {
+      return tty.columns > 0 ? tty.columns : 160;
+    },
+    get rows() {
+      return tty.rows > 0 ? tty.rows : 60;
+    },
+    write: (chunk: string) => tty.write(chunk),
+    on: (...args: Parameters<NodeJS.WriteStream['on']>) => tty.on(...args),
+    off: (...args: Parameters<NodeJS.WriteStream['off']>) => tty.off(...args),
+  } as unknown as NodeJS.WriteStream;
 }

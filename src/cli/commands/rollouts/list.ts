@@ -16,7 +16,10 @@ export function listCommand(ctx: () => CliContext) {
     .option('--no-color', 'never colour the output')
     .action(async (what, opts) => {
       if (!['rollouts', 'rollout', 'ro'].includes(what)) {
-        throw new KanaryError('BAD_USAGE', `kanary list knows "rollouts", not "${what}"; for other kinds use kanary get ${what}`);
+        throw new KanaryError(
+          'BAD_USAGE',
+          `kanary list knows "rollouts", not "${what}"; for other kinds use kanary get ${what}`,
+        );
       }
       const c = ctx();
       const ns = opts.allNamespaces === true ? undefined : opts.namespace;
@@ -31,6 +34,8 @@ export function listCommand(ctx: () => CliContext) {
         c.out.write(`No resources found${ns === undefined ? '' : ` in namespace "${ns}"`}.\n`);
         return;
       }
-      c.out.write(renderRolloutList(infos, { color: useColor(c.out, c.env, opts.color), allNamespaces: ns === undefined }));
+      c.out.write(
+        renderRolloutList(infos, { color: useColor(c.out, c.env, opts.color), allNamespaces: ns === undefined }),
+      );
     });
 }

@@ -1,7 +1,14 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Rollout } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
-import { durationArg, formatOutput, namespaceOption, outputOption, type CliContext, type OutputFormat } from './context.js';
+import {
+  durationArg,
+  formatOutput,
+  namespaceOption,
+  outputOption,
+  type CliContext,
+  type OutputFormat,
+} from './context.js';
 
 /**
  * The verbs that write intent on a Rollout through the server's operations (`POST .../rollouts/NAME/OP`); the
@@ -29,10 +36,17 @@ export function promoteCommand(ctx: () => CliContext) {
     .addOption(outputOption())
     .action(async (name, opts) => {
       const full = opts.full === true;
-      await operate(ctx(), opts.namespace, name, 'promote', { full }, {
-        text: `rollout '${name}' ${full ? 'fully promoted' : 'promoted'}`,
-        output: opts.output,
-      });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'promote',
+        { full },
+        {
+          text: `rollout '${name}' ${full ? 'fully promoted' : 'promoted'}`,
+          output: opts.output,
+        },
+      );
     });
 }
 
@@ -43,7 +57,14 @@ export function abortCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(ctx(), opts.namespace, name, 'abort', {}, { text: `rollout '${name}' aborted`, output: opts.output });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'abort',
+        {},
+        { text: `rollout '${name}' aborted`, output: opts.output },
+      );
     });
 }
 
@@ -58,7 +79,14 @@ export function retryCommand(ctx: () => CliContext) {
       if (!['rollout', 'rollouts', 'ro'].includes(kind)) {
         throw new KanaryError('BAD_USAGE', `kanary retry knows "rollout", not "${kind}": kanary retry rollout ${name}`);
       }
-      await operate(ctx(), opts.namespace, name, 'retry', {}, { text: `rollout '${name}' retried`, output: opts.output });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'retry',
+        {},
+        { text: `rollout '${name}' retried`, output: opts.output },
+      );
     });
 }
 
@@ -69,7 +97,14 @@ export function pauseCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(ctx(), opts.namespace, name, 'pause', {}, { text: `rollout '${name}' paused`, output: opts.output });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'pause',
+        {},
+        { text: `rollout '${name}' paused`, output: opts.output },
+      );
     });
 }
 
@@ -80,7 +115,14 @@ export function resumeCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(ctx(), opts.namespace, name, 'resume', {}, { text: `rollout '${name}' resumed`, output: opts.output });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'resume',
+        {},
+        { text: `rollout '${name}' resumed`, output: opts.output },
+      );
     });
 }
 
@@ -112,10 +154,17 @@ export function restartCommand(ctx: () => CliContext) {
     .addOption(outputOption())
     .action(async (name, opts) => {
       const ms = opts.in === undefined ? 0 : durationArg('--in', opts.in);
-      await operate(ctx(), opts.namespace, name, 'restart', { inSeconds: Math.round(ms / 1000) }, {
-        text: `rollout '${name}' restarts${ms > 0 ? ` in ${opts.in ?? ''}` : ''}`,
-        output: opts.output,
-      });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'restart',
+        { inSeconds: Math.round(ms / 1000) },
+        {
+          text: `rollout '${name}' restarts${ms > 0 ? ` in ${opts.in ?? ''}` : ''}`,
+          output: opts.output,
+        },
+      );
     });
 }
 
@@ -133,10 +182,17 @@ export function setCommand(ctx: () => CliContext) {
       }
       const container = assignment.slice(0, eq);
       const img = assignment.slice(eq + 1);
-      await operate(ctx(), opts.namespace, name, 'set-image', { container, image: img }, {
-        text: `rollout '${name}' image updated`,
-        output: opts.output,
-      });
+      await operate(
+        ctx(),
+        opts.namespace,
+        name,
+        'set-image',
+        { container, image: img },
+        {
+          text: `rollout '${name}' image updated`,
+          output: opts.output,
+        },
+      );
     });
   return new Command('set').description('change a rollout (set image)').addCommand(image);
 }

@@ -1,0 +1,134 @@
+import type { Metric } from '../../src/api/index.js';
+import type { ArmBehaviour, LatencyDistribution } from '../../src/analysis/judge/index.js';
+
+/** What the benchmark compares: the seed's analysis and the judge, on the same simulated traffic. */
+
+export const RPS = 20;
+export const CANARY_WEIGHT = 50;
+export const HORIZON_SECONDS = 600;
+export const SCRAPE_INTERVAL_MS = 30_000;
+
+/** The seed's AnalysisTemplate metric, verbatim (seed-demo §3.1.4); the query is answered by the emulation. */
+export const SEED_METRIC: Metric = {
+  name: 'success-share',
+  interval: '1m',
+  successCondition: 'len(result) == 0 || result[0] >= 0.99',
+  failureLimit: 0,
+  provider: {
+    prometheus: {
+      address: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
+      query:
+        'sum(rate(sample_app_requests_count{service="sample-app-canary", success="true"}[1m])) by (service) / ' +
+        'sum(rate(sample_app_requests_count{service="sample-app-canary"}[1m])) by (service) unless ' +
+        'sum(rate(sample_app_requests_count{service="sample-app-canary"}[1m])) by (service) == 0',
+    },
+  },
+};
+
+/** The recommended judge metric (docs/judge.md, "Using the judge"), default α = 0.05. */
+export function judgeMetric(interval: string): Metric {
+  return {
+    name: 'judge',
+    interval,
+    failureLimit: 0,
+    failureCondition: 'result.verdict == "fail"',
+    provider: { judge: { canaryService: 'sample-app-canary', stableService: 'sample-app' } },
+  };
+}
+
+export interface Contender {
+  readonly id: string;
+  readonly label: string;
+  readonly metric: Metric;
+}
+
+export const CONTENDERS: readonly Contender[] = [
+  { id: 'seed', label: 'seed (Prometheus 30 s scrape, rate[1m], interval 1m)', metric: SEED_METRIC },
+  { id: 'judge-2s', label: 'judge, interval 2s', metric: judgeMetric('2s') },
+  { id: 'judge-1s', label: 'judge, interval 1s', metric: judgeMetric('1s') },
+];
+
+const LATENCY: LatencyDistribution = { kind: 'lognormal', medianMs: 50, sigma: 0.4 };
+const SLOWER: LatencyDistribution = { ...LATENCY, shiftMs: 100 };
+
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly canary: ArmBehaviour;
+  readonly stable: ArmBehaviour;
+  /** Identical versions: an abort is a false abort. */
+  readonly aa: boolean;
+  /** Runs per contender (A/A needs many for a tight interval). */
+  readonly runs: number;
+  /** Simulated time each run may take before it counts as "not aborted". */
+  readonly horizonSeconds: number;
+  /** A shorter horizon for some contenders, to bound the runtime (reported with the figures). */
+  readonly horizonOverride?: Readonly<Record<string, number>>;
+}
+
+export function horizonOf(scenario: Scenario, contenderId: string): number {
+  return scenario.horizonOverride?.[contenderId] ?? scenario.horizonSeconds;
+}
+
+export function scenarios(scale: number): Scenario[] {
+  const n = (runs: number) => Math.max(1, Math.round(runs * scale));
+  return [
+    {
+      id: 'errors-50',
+      title: "canary 50% errors vs stable 0% (the seed's case)",
+      canary: { errorRate: 0.5, latency: LATENCY },
+      stable: { errorRate: 0, latency: LATENCY },
+      aa: false,
+      runs: n(200),
+      horizonSeconds: HORIZON_SECONDS,
+    },
+    {
+      id: 'errors-5-vs-0.5',
+      title: 'canary 5% errors vs stable 0.5%',
+      canary: { errorRate: 0.05, latency: LATENCY },
+      stable: { errorRate: 0.005, latency: LATENCY },
+      aa: false,
+      runs: n(200),
+      horizonSeconds: HORIZON_SECONDS,
+    },
+    {
+      id: 'errors-1-vs-0.1',
+      title: 'canary 1% errors vs stable 0.1%',
+      canary: { errorRate: 0.01, latency: LATENCY },
+      stable: { errorRate: 0.001, latency: LATENCY },
+      aa: false,
+      runs: n(200),
+      horizonSeconds: HORIZON_SECONDS,
+    },
+    {
+      id: 'latency-100ms',
+      title: 'canary +100 ms latency (median 50 ms → 150 ms), no errors',
+      canary: { errorRate: 0, latency: SLOWER },
+      stable: { errorRate: 0, latency: LATENCY },
+      aa: false,
+      runs: n(200),
+      horizonSeconds: HORIZON_SECONDS,
+    },
+    {
+      id: 'errors-only',
+      title: 'canary serves only errors (the lazy-counter quirk)',
+      canary: { errorRate: 1, latency: LATENCY },
+      stable: { errorRate: 0, latency: LATENCY },
+      aa: false,
+      runs: n(100),
+      horizonSeconds: HORIZON_SECONDS,
+    },
+    {
+      id: 'a-a',
+      title: 'A/A: identical versions, 0.5% errors, same latency',
+      canary: { errorRate: 0.005, latency: LATENCY },
+      stable: { errorRate: 0.005, latency: LATENCY },
+      aa: true,
+      runs: n(1000),
+      horizonSeconds: HORIZON_SECONDS,
+      // 1,000 runs of 600 one-second measurements each would take minutes; 300 s keeps the same number of looks
+      // as the 2 s judge over 600 s.
+      horizonOverride: { 'judge-1s': 300 },
+    },
+  ];
+}

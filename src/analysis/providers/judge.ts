@@ -1,0 +1,380 @@
+import { z } from 'zod';
+import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
+import { KanaryError } from '../../common/index.js';
+import { fromJson } from '../../expr/index.js';
+import type { MetricsSnapshot } from '../../local/router/index.js';
+import {
+  batchFromReadings,
+  evaluateJudge,
+  initJudgeState,
+  judgeResultOf,
+  resolveJudgeConfig,
+  updateJudge,
+} from '../judge/index.js';
+import type {
+  ArmReading,
+  CumulativeHistogram,
+  JudgeConfig,
+  JudgeConfigInput,
+  JudgeReading,
+  JudgeState,
+  JudgeUpdate,
+} from '../judge/index.js';
+import { headerRecord, httpRequest } from './http.js';
+import { assessedMeasurement, errorMeasurement, isoAt } from './measurement.js';
+import { configProblem, routerAddressOf, routerGet } from './router.js';
+import type { MetricProvider, ProviderContext } from './types.js';
+
+/**
+ * Kanary's `judge` provider: "is the canary worse than stable?", tested sequentially with the judge's
+ * anytime-valid e-values (docs/judge.md). Each measurement reads both arms' running counters (from the local
+ * router, or from Prometheus), folds the increments since the previous measurement into the judge state, and
+ * stores that state in the measurement's metadata (`judgeState`, JSON); the next measurement reads it back from
+ * the last measurement of the same metric in `run.status`. So it is cheap to measure often (`interval: 2s`).
+ *
+ * `result` is a JudgeResult map: `verdict` ("pass" | "fail" | "continue"), `eValue`, `threshold`, `pValue`,
+ * `canary`/`stable` {requests, errors, errorRate, meanLatencyMs}, `explanation`. Recommended condition:
+ * `failureCondition: result.verdict == "fail"` with `failureLimit: 0`. Without any condition the verdict decides
+ * (fail → Failed, else Successful) rather than Argo's "no condition is success".
+ */
+
+const numeric = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/)
+    .transform(Number),
+]);
+
+export const JudgePrometheusSourceSchema = z.object({
+  address: z.string().min(1),
+  /** Instant query for an arm's running request total; `$service` and `$namespace` are replaced per arm. */
+  requestQuery: z.string().optional(),
+  /** Instant query for an arm's running error total (an empty result means no error counted yet). */
+  errorQuery: z.string().optional(),
+  /** Optional: running histogram buckets by `le` (e.g. `sum by (le) (x_bucket{service="$service"})`). */
+  latencyQuery: z.string().optional(),
+  /** Unit of the `le` bounds of latencyQuery (default seconds, as Prometheus histograms are). */
+  latencyUnit: z.enum(['seconds', 'milliseconds']).optional(),
+  timeout: numeric.optional(),
+  insecure: z.boolean().optional(),
+  headers: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+});
+
+export const JudgeProviderConfigSchema = z.object({
+  canaryService: z.string().min(1),
+  stableService: z.string().min(1),
+  /** Default: the AnalysisRun's namespace, else "default". */
+  namespace: z.string().min(1).optional(),
+  alpha: numeric.optional(),
+  /** Relative margin: the canary may have up to (1 + margin) × stable's error rate (default 0.2). */
+  margin: numeric.optional(),
+  /** The canary may have an error rate up to this whatever stable does (default 0.001). */
+  absoluteMargin: numeric.optional(),
+  minRequests: z.object({ canary: numeric.optional(), stable: numeric.optional() }).optional(),
+  latency: z
+    .object({
+      enabled: z.boolean().optional(),
+      toleranceMs: numeric.optional(),
+      toleranceRelative: numeric.optional(),
+      groupSize: numeric.optional(),
+    })
+    .optional(),
+  source: z.enum(['router', 'prometheus']).optional(),
+  /** The router's base URL (source router); default env KANARY_ROUTER_URL. */
+  address: z.string().optional(),
+  /** Seconds per read (default 5). */
+  timeout: numeric.optional(),
+  prometheus: JudgePrometheusSourceSchema.optional(),
+});
+export type JudgeProviderConfig = z.infer<typeof JudgeProviderConfigSchema>;
+
+/** The router's own series, for a Prometheus that scrapes the router. */
+export const DEFAULT_JUDGE_QUERIES = {
+  requestQuery: 'sum(kanary_router_requests_total{namespace="$namespace",service="$service"})',
+  errorQuery: 'sum(kanary_router_requests_total{namespace="$namespace",service="$service",code_class="5xx"})',
+} as const;
+
+/** Metadata key of the persisted state. */
+export const JUDGE_STATE_KEY = 'judgeState';
+
+export type ReadOutcome = { ok: true; reading: JudgeReading } | { ok: false; error: string };
+
+/** Reads both arms' running totals; `namespace` is already resolved. Never throws: failures are words. */
+export type JudgeReader = (
+  config: JudgeProviderConfig,
+  namespace: string,
+  ctx: ProviderContext,
+) => Promise<ReadOutcome>;
+
+export interface JudgeProviderOptions {
+  /** Router URL when a metric sets none (env KANARY_ROUTER_URL). */
+  routerAddress?: string;
+  /** Replaces a data source (benchmarks drive the provider with simulated counters this way). */
+  readers?: Partial<Record<'router' | 'prometheus', JudgeReader>>;
+}
+
+/** What a judge measurement stores in its metadata. */
+interface Persisted {
+  readonly state: JudgeState;
+  readonly reading: JudgeReading;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 5;
+
+function judgeConfigOf(config: JudgeProviderConfig, latencyAvailable: boolean): JudgeConfig {
+  const input: JudgeConfigInput = {
+    ...(config.alpha === undefined ? {} : { alpha: config.alpha }),
+    ...(config.margin === undefined ? {} : { relativeMargin: config.margin }),
+    ...(config.absoluteMargin === undefined ? {} : { absoluteMargin: config.absoluteMargin }),
+    ...(config.minRequests === undefined ? {} : { minRequests: config.minRequests }),
+    latency: { ...config.latency, enabled: latencyAvailable && config.latency?.enabled !== false },
+  };
+  return resolveJudgeConfig(input);
+}
+
+function isPersisted(x: unknown): x is Persisted {
+  if (typeof x !== 'object' || x === null) return false;
+  const p = x as { state?: { version?: unknown }; reading?: { canary?: { requests?: unknown } } };
+  return p.state?.version === 1 && typeof p.reading?.canary?.requests === 'number';
+}
+
+/** The state stored by the latest measurement of this metric that has one (Error measurements carry it too). */
+function persistedOf(run: AnalysisRun, metricName: string): { raw: string; value: Persisted } | undefined {
+  const list = run.status?.metricResults?.find((r) => r.name === metricName)?.measurements ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const raw = list[i]?.metadata?.[JUDGE_STATE_KEY];
+    if (raw === undefined) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = undefined;
+    }
+    if (!isPersisted(value)) {
+      throw new KanaryError(
+        'INVALID_SPEC',
+        `the judge state stored in the last measurement of metric "${metricName}" is unreadable; ` +
+          'start a new analysis run',
+      );
+    }
+    return { raw, value };
+  }
+  return undefined;
+}
+
+// ---- data sources ----
+
+function sumSeries(snapshot: MetricsSnapshot, namespace: string, service: string): ArmReading {
+  const mine = snapshot.series.filter((s) => s.namespace === namespace && s.service === service);
+  const template = snapshot.series[0]?.latency.buckets;
+  let latency: CumulativeHistogram | undefined;
+  if (template !== undefined) {
+    const upperBoundsMs = template.filter(([le]) => le !== '+Inf').map(([le]) => Number(le) * 1000);
+    const cumulative = template.map((_, i) => mine.reduce((n, s) => n + (s.latency.buckets[i]?.[1] ?? 0), 0));
+    const sumMs = mine.reduce((n, s) => n + s.latency.sum * 1000, 0);
+    latency = { upperBoundsMs, cumulative, sumMs };
+  }
+  return {
+    requests: mine.reduce((n, s) => n + s.total, 0),
+    errors: mine.reduce((n, s) => n + s.errors, 0),
+    ...(latency === undefined ? {} : { latency }),
+  };
+}
+
+/** Cumulative counters of both Services from the router's `/_kanary/metrics.json`. */
+export function routerReader(defaultAddress: string | undefined): JudgeReader {
+  return async (config, namespace, ctx) => {
+    const address = routerAddressOf(config.address, defaultAddress);
+    if (!address.ok) return { ok: false, error: address.error.replace('provider.router.', 'provider.judge.') };
+    const timeoutMs = (config.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+    const answer = await routerGet(address.url, '_kanary/metrics.json', timeoutMs, ctx.signal);
+    if (!answer.ok) return answer;
+    const snapshot = answer.json as MetricsSnapshot;
+    if (!Array.isArray(snapshot.series)) {
+      return { ok: false, error: `router at ${address.url} answered a metrics snapshot without series` };
+    }
+    return {
+      ok: true,
+      reading: {
+        canary: sumSeries(snapshot, namespace, config.canaryService),
+        stable: sumSeries(snapshot, namespace, config.stableService),
+        epoch: String(snapshot.startedAt),
+      },
+    };
+  };
+}
+
+interface PromSample {
+  metric?: Record<string, string>;
+  value?: [number, string];
+}
+
+type PromOutcome = { ok: true; samples: PromSample[] } | { ok: false; error: string };
+
+async function promQuery(
+  source: z.infer<typeof JudgePrometheusSourceSchema>,
+  query: string,
+  ctx: ProviderContext,
+): Promise<PromOutcome> {
+  const address = source.address;
+  const url = new URL('api/v1/query', address.endsWith('/') ? address : `${address}/`).toString();
+  const outcome = await httpRequest({
+    url,
+    method: 'POST',
+    headers: { ...headerRecord(source.headers), 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ query }).toString(),
+    timeoutMs: (source.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    ...(source.insecure === undefined ? {} : { insecure: source.insecure }),
+    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+  });
+  if (!outcome.ok) return { ok: false, error: `prometheus query to ${address} failed: ${outcome.cause}` };
+  let body: { status?: string; error?: string; data?: { resultType?: string; result?: unknown } } | undefined;
+  try {
+    body = JSON.parse(outcome.body) as typeof body;
+  } catch {
+    body = undefined;
+  }
+  if (body?.status !== 'success') {
+    const why = body?.error ?? `HTTP ${outcome.status} ${outcome.body.trim().slice(0, 200)}`;
+    return { ok: false, error: `prometheus at ${address} rejected ${JSON.stringify(query)}: ${why}` };
+  }
+  const data = body.data;
+  if (data?.resultType === 'scalar' && Array.isArray(data.result)) {
+    return { ok: true, samples: [{ value: data.result as [number, string] }] };
+  }
+  if (data?.resultType !== 'vector' || !Array.isArray(data.result)) {
+    return { ok: false, error: `prometheus at ${address}: ${JSON.stringify(query)} must return a vector or a scalar` };
+  }
+  return { ok: true, samples: data.result as PromSample[] };
+}
+
+/** Sum of a vector's values; an empty vector is 0 (a counter not created yet has counted nothing). */
+function total(samples: readonly PromSample[]): number {
+  return samples.reduce((n, s) => {
+    const v = Number(s.value?.[1]);
+    return Number.isFinite(v) ? n + v : n;
+  }, 0);
+}
+
+function histogramOfBuckets(samples: readonly PromSample[], unitMs: number): CumulativeHistogram | undefined {
+  const rows = samples
+    .map((s) => ({ le: s.metric?.le, count: Number(s.value?.[1]) }))
+    .filter((r): r is { le: string; count: number } => r.le !== undefined && Number.isFinite(r.count))
+    .map((r) => ({ bound: r.le === '+Inf' ? Infinity : Number(r.le) * unitMs, count: r.count }))
+    .filter((r) => !Number.isNaN(r.bound))
+    .sort((a, b) => a.bound - b.bound);
+  if (rows.length === 0 || rows[rows.length - 1]?.bound !== Infinity) return undefined;
+  return {
+    upperBoundsMs: rows.filter((r) => r.bound !== Infinity).map((r) => r.bound),
+    cumulative: rows.map((r) => r.count),
+  };
+}
+
+/** Running totals of both arms from Prometheus instant queries (2 or 3 per arm). */
+export const prometheusReader: JudgeReader = async (config, namespace, ctx) => {
+  const source = config.prometheus;
+  if (source === undefined) {
+    return { ok: false, error: 'judge source is prometheus but provider.judge.prometheus.address is not set' };
+  }
+  const fill = (q: string, service: string): string =>
+    q.replaceAll('$namespace', namespace).replaceAll('$service', service);
+  const arm = async (service: string): Promise<{ ok: true; arm: ArmReading } | { ok: false; error: string }> => {
+    const [requests, errors, latency] = await Promise.all([
+      promQuery(source, fill(source.requestQuery ?? DEFAULT_JUDGE_QUERIES.requestQuery, service), ctx),
+      promQuery(source, fill(source.errorQuery ?? DEFAULT_JUDGE_QUERIES.errorQuery, service), ctx),
+      source.latencyQuery === undefined ? undefined : promQuery(source, fill(source.latencyQuery, service), ctx),
+    ]);
+    if (!requests.ok) return requests;
+    if (!errors.ok) return errors;
+    if (latency !== undefined && !latency.ok) return latency;
+    const histogram =
+      latency === undefined
+        ? undefined
+        : histogramOfBuckets(latency.samples, source.latencyUnit === 'milliseconds' ? 1 : 1000);
+    return {
+      ok: true,
+      arm: {
+        requests: total(requests.samples),
+        errors: total(errors.samples),
+        ...(histogram ? { latency: histogram } : {}),
+      },
+    };
+  };
+  const [canary, stable] = await Promise.all([arm(config.canaryService), arm(config.stableService)]);
+  if (!canary.ok) return canary;
+  if (!stable.ok) return stable;
+  return { ok: true, reading: { canary: canary.arm, stable: stable.arm } };
+};
+
+// ---- the provider ----
+
+/**
+ * One judge step from the stored state and a new reading. The first reading (and the first after the counters
+ * restarted) is a baseline: nothing is folded in, so traffic from before the analysis never counts.
+ */
+function judgeStep(before: Persisted | undefined, reading: JudgeReading, config: JudgeConfig): JudgeUpdate {
+  const state = before?.state ?? initJudgeState(config);
+  if (before === undefined || before.reading.epoch !== reading.epoch) return evaluateJudge(state, config);
+  return updateJudge(state, batchFromReadings(before.reading, reading), config);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class JudgeProvider implements MetricProvider {
+  readonly type = 'judge';
+  readonly #readers: Record<'router' | 'prometheus', JudgeReader>;
+
+  constructor(options: JudgeProviderOptions = {}) {
+    this.#readers = {
+      router: options.readers?.router ?? routerReader(options.routerAddress),
+      prometheus: options.readers?.prometheus ?? prometheusReader,
+    };
+  }
+
+  async run(run: AnalysisRun, metric: Metric, ctx: ProviderContext): Promise<Measurement> {
+    const started = ctx.now();
+    const parsed = JudgeProviderConfigSchema.safeParse(metric.provider.judge);
+    if (!parsed.success) return errorMeasurement(started, ctx.now(), configProblem('judge', parsed.error));
+    const config = parsed.data;
+    const source = config.source ?? 'router';
+    let judgeConfig: JudgeConfig;
+    let previous: ReturnType<typeof persistedOf>;
+    try {
+      judgeConfig = judgeConfigOf(config, source === 'router' || config.prometheus?.latencyQuery !== undefined);
+      previous = persistedOf(run, metric.name);
+    } catch (err) {
+      return errorMeasurement(started, ctx.now(), messageOf(err));
+    }
+    // An Error measurement carries the state forward, so one failed read does not lose the evidence.
+    const carried = previous === undefined ? {} : { metadata: { [JUDGE_STATE_KEY]: previous.raw } };
+    const namespace = config.namespace ?? run.metadata.namespace ?? 'default';
+    const read = await this.#readers[source](config, namespace, ctx);
+    if (!read.ok) return errorMeasurement(started, ctx.now(), read.error, carried);
+    let update: JudgeUpdate;
+    try {
+      update = judgeStep(previous?.value, read.reading, judgeConfig);
+    } catch (err) {
+      return errorMeasurement(started, ctx.now(), messageOf(err), carried);
+    }
+    const result = judgeResultOf(update);
+    const metadata = { [JUDGE_STATE_KEY]: JSON.stringify({ state: update.state, reading: read.reading }) };
+    const value = JSON.stringify(result);
+    if ((metric.successCondition ?? '') === '' && (metric.failureCondition ?? '') === '') {
+      const phase = result.verdict === 'fail' ? 'Failed' : 'Successful';
+      return { phase, value, startedAt: isoAt(started), finishedAt: isoAt(ctx.now()), metadata };
+    }
+    return assessedMeasurement(fromJson(result), value, metric, 'judge', started, ctx.now(), metadata);
+  }
+
+  /** All the work happens in `run`. */
+  resume(_run: AnalysisRun, _metric: Metric, measurement: Measurement): Promise<Measurement> {
+    return Promise.resolve(measurement);
+  }
+
+  terminate(_run: AnalysisRun, _metric: Metric, measurement: Measurement): Promise<Measurement> {
+    return Promise.resolve(measurement);
+  }
+}

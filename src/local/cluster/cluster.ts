@@ -1,0 +1,177 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { Ingress, Pod, ReplicaSet, Service } from '../../api/index.js';
+import { createProviderRegistry } from '../../analysis/providers/index.js';
+import type { ProviderRegistry } from '../../analysis/providers/index.js';
+import { SERVER_FILE } from '../../client/index.js';
+import { AnalysisRunController } from '../../controller/analysis/index.js';
+import { RolloutController } from '../../controller/rollout/index.js';
+import { Informer, realClock } from '../../controller/runtime/index.js';
+import type { Clock } from '../../controller/runtime/index.js';
+import { createApiApp, loadOrCreateToken } from '../../server/index.js';
+import { SqliteStore } from '../../store/index.js';
+import { createImageMap } from '../images/index.js';
+import { RouterClient } from '../router/index.js';
+import { Supervisor } from '../supervisor/index.js';
+import { mountLocalRoutes } from './local-routes.js';
+import { DEFAULT_ROUTER_PORT, DEFAULT_SERVER_PORT, stateLayout } from './layout.js';
+import type { StateLayout } from './layout.js';
+import { PodController } from './pod-controller.js';
+import { ReplicaSetController } from './replicaset-controller.js';
+import { ensureRouter, routerToken, stopRouter } from './router-process.js';
+import { RouterSync } from './router-sync.js';
+import { join } from 'node:path';
+
+export interface LocalClusterOptions {
+  stateDir: string;
+  /** Address the API listens on; loopback by default (anything else warns: the API drives rollouts). */
+  host?: string;
+  /** API port; 0 picks a free one. Default 7180. */
+  port?: number;
+  /** Router port, used when a router has to be started; 0 picks a free one. Default 7181. */
+  routerPort?: number;
+  clock?: Clock;
+  /** Extra providers or options for the analysis controller (tests, the demo). */
+  providers?: (registry: ProviderRegistry, ctx: { routerUrl: string }) => void;
+  /** Extra routes (the dashboard). */
+  extend?: (app: Hono) => void;
+  log?: (message: string) => void;
+}
+
+export interface LocalCluster {
+  readonly url: string;
+  readonly routerUrl: string;
+  readonly token: string;
+  readonly store: SqliteStore;
+  readonly layout: StateLayout;
+  readonly supervisor: Supervisor;
+  /** Waits until the router has the table the store describes now. */
+  flushRouter(): Promise<void>;
+  /**
+   * Stops the server. By default pods and router keep running, to be re-adopted by the next server on this state
+   * dir (a crash behaves the same); `everything` stops them too.
+   */
+  close(options?: { everything?: boolean }): Promise<void>;
+}
+
+/**
+ * The embedded default: one state dir becomes a whole cluster. The same Rollout and AnalysisRun controllers as in
+ * Kubernetes mode run over a SQLite store; a ReplicaSet controller and a supervisor stand in for
+ * kube-controller-manager and kubelet; a separate router process stands in for ingress-nginx.
+ */
+export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
+  const layout = stateLayout(options.stateDir);
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((m: string): void => void process.stderr.write(`${m}\n`));
+  if (!isLoopback(host))
+    log(
+      `warning: the API listens on ${host}, beyond this machine; anyone who can reach it and has the token can drive rollouts`,
+    );
+  mkdirSync(layout.root, { recursive: true, mode: 0o700 });
+  const token = loadOrCreateToken(layout.root);
+  const clock = options.clock ?? realClock;
+  const store = new SqliteStore({ path: layout.database });
+
+  const router = await ensureRouter(layout, { port: options.routerPort ?? DEFAULT_ROUTER_PORT, host: '127.0.0.1' });
+  const routerClient = new RouterClient({ url: router.url, token: routerToken(layout) });
+
+  const informers = {
+    pods: new Informer<Pod>({ store, kind: 'Pod', clock }),
+    replicaSets: new Informer<ReplicaSet>({ store, kind: 'ReplicaSet', clock }),
+    services: new Informer<Service>({ store, kind: 'Service', clock }),
+    ingresses: new Informer<Ingress>({ store, kind: 'Ingress', clock }),
+  };
+  await Promise.all(Object.values(informers).map((i) => i.start()));
+
+  const controllers: { pods?: PodController } = {};
+  const supervisor = new Supervisor({
+    stateDir: layout.root,
+    imageMap: createImageMap({ stateDir: layout.root, env: process.env }),
+    onStatus: (key, status, info) => void controllers.pods?.reportStatus(key, status, info).catch(logError(log)),
+    onGone: (key, info) => void controllers.pods?.reportGone(key, info).catch(logError(log)),
+  });
+  const podController = new PodController({ store, supervisor, pods: informers.pods, log });
+  controllers.pods = podController;
+  const replicaSets = new ReplicaSetController({ store, clock, nodeName: supervisor.nodeName, informers });
+  const rollouts = new RolloutController({
+    store,
+    clock,
+    // The engine reads these kinds as plain KubeObjects; sharing the informers watches each kind once.
+    informers: {
+      Pod: informers.pods as unknown as Informer,
+      ReplicaSet: informers.replicaSets as unknown as Informer,
+      Service: informers.services as unknown as Informer,
+      Ingress: informers.ingresses as unknown as Informer,
+    },
+  });
+  const registry = createProviderRegistry();
+  options.providers?.(registry, { routerUrl: router.url });
+  const analysis = new AnalysisRunController({ store, clock, providers: registry });
+  const routerSync = new RouterSync({ client: routerClient, informers, log });
+
+  podController.start();
+  routerSync.start();
+  await replicaSets.start();
+  await rollouts.start();
+  await analysis.start();
+
+  const app = createApiApp({
+    store,
+    token,
+    extend: (a) => {
+      mountLocalRoutes(a, { store, routerClient, supervisor });
+      options.extend?.(a);
+    },
+  });
+  const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_SERVER_PORT });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  writeFileSync(
+    join(layout.root, SERVER_FILE),
+    `${JSON.stringify({ url, routerUrl: router.url, pid: process.pid })}\n`,
+    {
+      mode: 0o600,
+    },
+  );
+
+  let closed = false;
+  return {
+    url,
+    routerUrl: router.url,
+    token,
+    store,
+    layout,
+    supervisor,
+    flushRouter: () => routerSync.flush(),
+    close: async (closeOptions = {}) => {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await analysis.stop();
+      await rollouts.stop();
+      await replicaSets.stop();
+      routerSync.stop();
+      podController.stop();
+      for (const i of Object.values(informers)) i.stop();
+      await supervisor.stopAll({ leaveRunning: closeOptions.everything !== true });
+      await supervisor.close();
+      if (closeOptions.everything === true) await stopRouter(layout);
+      rmSync(join(layout.root, SERVER_FILE), { force: true });
+      await store.close();
+    },
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host.startsWith('127.') || host === '::1' || host === 'localhost';
+}
+
+function logError(log: (m: string) => void): (err: unknown) => void {
+  return (err) => log(`error: ${err instanceof Error ? err.message : String(err)}`);
+}

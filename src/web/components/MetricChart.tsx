@@ -1,0 +1,63 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { MetricInfo } from '../../info/index.js';
+
+const COLORS = { value: '#2563eb', success: '#16a34a', failure: '#dc2626' };
+
+/** A metric's measurements over time with its thresholds as dashed lines (uPlot on a canvas). */
+export function MetricChart({ metric }: { metric: MetricInfo }) {
+  const box = useRef<HTMLDivElement>(null);
+  const points = metric.measurements.flatMap((m) => {
+    const t = Date.parse(m.finishedAt ?? m.startedAt ?? '');
+    return m.number === undefined || Number.isNaN(t) ? [] : [{ t: t / 1000, v: m.number }];
+  });
+  const key = JSON.stringify([points, metric.thresholds]);
+  useEffect(() => {
+    const el = box.current;
+    if (el === null || points.length === 0) return;
+    const xs = points.map((p) => p.t);
+    const data: uPlot.AlignedData = [
+      xs,
+      points.map((p) => p.v),
+      ...metric.thresholds.map((th) => xs.map(() => th.value)),
+    ];
+    const series: uPlot.Series[] = [
+      {},
+      { label: metric.name, stroke: COLORS.value, width: 2, points: { show: true, size: 6 } },
+      ...metric.thresholds.map((th): uPlot.Series => ({
+        label: `${th.kind} ${th.operator} ${th.value}`,
+        stroke: COLORS[th.kind],
+        width: 1.5,
+        dash: [6, 4],
+        points: { show: false },
+      })),
+    ];
+    const plot = new uPlot(
+      {
+        width: Math.max(240, el.clientWidth),
+        height: 180,
+        series,
+        axes: [{}, { size: 56 }],
+        legend: { show: true, live: false },
+      },
+      data,
+      el,
+    );
+    const resize = new ResizeObserver(() => plot.setSize({ width: Math.max(240, el.clientWidth), height: 180 }));
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [key]);
+  if (points.length === 0) return <p className="muted">No numeric measurements yet.</p>;
+  return (
+    <div
+      ref={box}
+      className="chart"
+      role="img"
+      aria-label={`${metric.name}: ${points.length} measurements, latest ${points.at(-1)?.v ?? ''}${metric.thresholds.map((t) => `, ${t.kind} threshold ${t.operator} ${t.value}`).join('')}`}
+    />
+  );
+}

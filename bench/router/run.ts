@@ -8,9 +8,8 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs, promisify } from 'node:util';
-import { buildRoutingTable } from '../../src/local/router/index.js';
-import { RouterClient } from '../../src/local/router/index.js';
-import { canaryAnnotations, ingress, pod, podIp, service } from '../../src/local/router/testing.js';
+import type { IngressLike, PodLike, ServiceLike } from '../../src/local/router/index.js';
+import { RouterClient, buildRoutingTable } from '../../src/local/router/index.js';
 
 /**
  * Router benchmark: wrk through Kanary's router and through nginx (`split_clients` 50/50), both in front of the
@@ -132,6 +131,52 @@ async function main(): Promise<void> {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+// Minimal Kubernetes-shaped objects for the benchmark's table: one stable and one canary Ingress, their Services,
+// one pod each.
+const podIp = (n: number): string => (process.platform === 'linux' ? `127.1.0.${n + 2}` : '127.0.0.1');
+
+function ingress(
+  name: string,
+  o: { host: string; service: string; annotations?: Record<string, string> },
+): IngressLike {
+  return {
+    metadata: { name, namespace: 'default', annotations: o.annotations ?? {} },
+    spec: {
+      rules: [
+        {
+          host: o.host,
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: o.service, port: { name: 'http' } } } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+function canaryAnnotations(a: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { 'nginx.ingress.kubernetes.io/canary': 'true' };
+  for (const [k, v] of Object.entries(a)) out[`nginx.ingress.kubernetes.io/${k}`] = v;
+  return out;
+}
+
+function service(name: string, selector: Record<string, string>): ServiceLike {
+  return {
+    metadata: { name, namespace: 'default' },
+    spec: { selector, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+  };
+}
+
+function pod(name: string, labels: Record<string, string>, ip: string, port: number): PodLike {
+  return {
+    metadata: { name, namespace: 'default', labels },
+    spec: { containers: [{ name: 'app', ports: [{ name: 'http', containerPort: port }] }] },
+    status: { podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
+  };
 }
 
 function median(results: readonly WrkResult[]): WrkResult {

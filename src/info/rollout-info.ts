@@ -244,18 +244,10 @@ function podStatusOf(pod: Pod, ready: boolean): InfoStatus {
   }
 }
 
+const ANALYSIS_STATUSES = new Set<string>(['Successful', 'Failed', 'Error', 'Inconclusive', 'Running', 'Pending']);
+
 function analysisStatusOf(phase: string | undefined): InfoStatus {
-  switch (phase) {
-    case 'Successful':
-    case 'Failed':
-    case 'Error':
-    case 'Inconclusive':
-    case 'Running':
-    case 'Pending':
-      return phase;
-    default:
-      return 'Pending';
-  }
+  return phase !== undefined && ANALYSIS_STATUSES.has(phase) ? (phase as InfoStatus) : 'Pending';
 }
 
 function analysisRunInfo(run: AnalysisRun, now: number): AnalysisRunInfo {

@@ -26,14 +26,16 @@ export interface Cluster {
   analysisRuns: AnalysisRun[];
 }
 
-function replicaSet(
-  hash: string,
-  revision: number,
-  tag: string,
-  replicas: number,
-  ready: number,
-  age: number,
-): ReplicaSet {
+interface RsShape {
+  hash: string;
+  revision: number;
+  tag: string;
+  replicas: number;
+  ready: number;
+  age: number;
+}
+
+function replicaSet({ hash, revision, tag, replicas, ready, age }: RsShape): ReplicaSet {
   return {
     apiVersion: 'apps/v1',
     kind: 'ReplicaSet',
@@ -153,12 +155,12 @@ function rollout(status: NonNullable<Rollout['status']>, paused = false): Rollou
 
 /** One cluster per phase: v1 stable (`5f6c7d8e9`), v2 canary (`7d9f8c6b5`). */
 export function cluster(scenario: Scenario): Cluster {
-  const stable = replicaSet('5f6c7d8e9', 1, '1.0.0', 4, 4, 3600);
+  const stable = replicaSet({ hash: '5f6c7d8e9', revision: 1, tag: '1.0.0', replicas: 4, ready: 4, age: 3600 });
   const stablePods = ['x7k2p', 'm4q9z', 'b8n3w', 'c5v1r'].map((s) => pod(stable, s, true, 3600));
   switch (scenario) {
     case 'Healthy': {
-      const rs = replicaSet('7d9f8c6b5', 2, '2.0.0', 4, 4, 900);
-      const old = replicaSet('5f6c7d8e9', 1, '1.0.0', 0, 0, 3600);
+      const rs = replicaSet({ hash: '7d9f8c6b5', revision: 2, tag: '2.0.0', replicas: 4, ready: 4, age: 900 });
+      const old = replicaSet({ hash: '5f6c7d8e9', revision: 1, tag: '1.0.0', replicas: 0, ready: 0, age: 3600 });
       return {
         rollout: rollout({
           phase: 'Healthy',
@@ -177,7 +179,7 @@ export function cluster(scenario: Scenario): Cluster {
       };
     }
     case 'Progressing': {
-      const rs = replicaSet('7d9f8c6b5', 2, '2.0.0', 2, 1, 90);
+      const rs = replicaSet({ hash: '7d9f8c6b5', revision: 2, tag: '2.0.0', replicas: 2, ready: 1, age: 90 });
       return {
         rollout: rollout({
           phase: 'Progressing',
@@ -196,7 +198,7 @@ export function cluster(scenario: Scenario): Cluster {
       };
     }
     case 'Paused': {
-      const rs = replicaSet('7d9f8c6b5', 2, '2.0.0', 1, 1, 300);
+      const rs = replicaSet({ hash: '7d9f8c6b5', revision: 2, tag: '2.0.0', replicas: 1, ready: 1, age: 300 });
       return {
         rollout: rollout({
           phase: 'Paused',
@@ -217,7 +219,7 @@ export function cluster(scenario: Scenario): Cluster {
       };
     }
     case 'Degraded': {
-      const rs = replicaSet('7d9f8c6b5', 2, '2.0.0', 0, 0, 600);
+      const rs = replicaSet({ hash: '7d9f8c6b5', revision: 2, tag: '2.0.0', replicas: 0, ready: 0, age: 600 });
       rs.metadata.annotations = { ...rs.metadata.annotations, 'scale-down-deadline': ago(-12) };
       return {
         rollout: rollout({

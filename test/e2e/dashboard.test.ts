@@ -99,8 +99,8 @@ describe.skipIf(missing)('dashboard in Chromium', { timeout: 60_000 }, () => {
     });
   });
   afterAll(async () => {
-    await browser?.close();
-    await world?.stop();
+    await browser.close();
+    await world.stop();
   });
 
   async function openPage(width: number, height: number): Promise<{ page: Page; offsite: string[] }> {
@@ -181,7 +181,7 @@ describe.skipIf(missing)('dashboard in Chromium', { timeout: 60_000 }, () => {
         .filter((el) => {
           const label = el.getAttribute('aria-label') ?? '';
           const labelledBy = el.getAttribute('aria-labelledby');
-          return label.trim() === '' && labelledBy === null && (el.textContent ?? '').trim() === '';
+          return label.trim() === '' && labelledBy === null && el.textContent.trim() === '';
         })
         .map((el) => el.outerHTML.slice(0, 80)),
     );

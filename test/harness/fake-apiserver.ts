@@ -310,7 +310,8 @@ export class FakeApiServer {
     if (name === '' && typeof meta.generateName === 'string' && meta.generateName !== '') {
       do {
         let suffix = '';
-        for (let i = 0; i < 5; i++) suffix += GENERATE_ALPHABET.charAt(Math.floor(Math.random() * GENERATE_ALPHABET.length));
+        for (let i = 0; i < 5; i++)
+          suffix += GENERATE_ALPHABET.charAt(Math.floor(Math.random() * GENERATE_ALPHABET.length));
         name = `${meta.generateName}${suffix}`;
       } while (items.has(`${route.namespace ?? ''}/${name}`));
     }

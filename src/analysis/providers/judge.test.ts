@@ -20,7 +20,12 @@ function judgeMetric(judge: Record<string, unknown>, fields: Partial<Metric> = {
 }
 
 function emptyRun(): AnalysisRun {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r', namespace: 'default' }, spec: { metrics: [] } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'r', namespace: 'default' },
+    spec: { metrics: [] },
+  };
 }
 
 /** The run as the engine leaves it after a measurement: the measurement appended to the metric's result. */
@@ -79,7 +84,13 @@ describe('judge provider against a real router', () => {
     const third = await measure(provider, second.run, metric);
     expect(third.m.phase, third.result?.explanation).toBe('Failed');
     const r = third.result as JudgeResult;
-    expect([r.verdict, r.cause, r.canary.errors, r.stable.errors, r.stable.requests]).toEqual(['fail', 'errors', 15, 0, 30]);
+    expect([r.verdict, r.cause, r.canary.errors, r.stable.errors, r.stable.requests]).toEqual([
+      'fail',
+      'errors',
+      15,
+      0,
+      30,
+    ]);
     expect(r.eValue).toBeGreaterThanOrEqual(r.threshold);
     expect(r.pValue).toBeLessThanOrEqual(0.05);
     expect(r.canary.meanLatencyMs).not.toBeNull();
@@ -146,7 +157,10 @@ describe('judge provider against a real router', () => {
 describe('judge provider state handling with an injected reader', () => {
   const totals = { canary: { requests: 0, errors: 0 }, stable: { requests: 0, errors: 0 }, epoch: 'a' };
   const reader: JudgeReader = () =>
-    Promise.resolve({ ok: true, reading: { canary: { ...totals.canary }, stable: { ...totals.stable }, epoch: totals.epoch } });
+    Promise.resolve({
+      ok: true,
+      reading: { canary: { ...totals.canary }, stable: { ...totals.stable }, epoch: totals.epoch },
+    });
   const provider = new JudgeProvider({ readers: { router: reader } });
 
   it('a counter restart (new epoch) is a new baseline, not a negative interval', async () => {
@@ -165,7 +179,10 @@ describe('judge provider state handling with an injected reader', () => {
 
   it('an unreadable stored state is an Error, never a silent restart', async () => {
     const metric = judgeMetric({});
-    const run = withMeasurement(emptyRun(), 'judge', { phase: 'Successful', metadata: { [JUDGE_STATE_KEY]: '{"oops":1}' } });
+    const run = withMeasurement(emptyRun(), 'judge', {
+      phase: 'Successful',
+      metadata: { [JUDGE_STATE_KEY]: '{"oops":1}' },
+    });
     const m = await provider.run(run, metric, ctx);
     expect(m.phase).toBe('Error');
     expect(m.message).toContain('unreadable');
@@ -209,7 +226,9 @@ describe.skipIf(!prom.ok)('judge provider, source prometheus, against a real Pro
     await prometheus.waitForScrapes(2);
     const second = await measure(provider, first.run, metric);
     expect(second.m.phase, second.m.message ?? second.result?.explanation).toBe('Failed');
-    expect([second.result?.canary.requests, second.result?.canary.errors, second.result?.stable.requests]).toEqual([20, 20, 20]);
+    expect([second.result?.canary.requests, second.result?.canary.errors, second.result?.stable.requests]).toEqual([
+      20, 20, 20,
+    ]);
     expect(second.result?.latencyEValue).not.toBeNull();
   }, 60_000);
 

@@ -41,7 +41,10 @@ export async function startRoutedPair(): Promise<RoutedPair> {
         }),
       ],
       services: [service('sample-app', lbl('aaa')), service('sample-app-canary', lbl('bbb'))],
-      pods: [pod(stable.name, lbl('aaa'), stable.ip, stable.port), pod(canary.name, lbl('bbb'), canary.ip, canary.port)],
+      pods: [
+        pod(stable.name, lbl('aaa'), stable.ip, stable.port),
+        pod(canary.name, lbl('bbb'), canary.ip, canary.port),
+      ],
     }),
   );
   const send = async (arm: 'canary' | 'stable', path: string, count: number): Promise<number[]> => {

@@ -181,6 +181,22 @@ describe('prometheus provider: result shapes and value strings', () => {
     expect(new URLSearchParams(server.requests[0]?.body).get('query')).toBe('half');
   });
 
+  it('authentication.basicAuth is sent as an Authorization header', async () => {
+    server.requests.length = 0;
+    const auth = { basicAuth: { username: 'u', password: 'p' } };
+    await new PrometheusProvider().run(run, promMetric('half', { authentication: auth }), ctx);
+    expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('u:p').toString('base64')}`);
+  });
+
+  it.each([
+    ['rangeQuery', { rangeQuery: { start: 'now() - duration("5m")' } }, 'rangeQuery is not supported yet'],
+    ['sigv4', { authentication: { sigv4: { region: 'eu' } } }, 'sigv4 and oauth2 are not supported yet'],
+  ])('%s fails loudly as an Error measurement', async (_title, extra, words) => {
+    const m = await new PrometheusProvider().run(run, promMetric('half', extra), ctx);
+    expect(m.phase).toBe('Error');
+    expect(m.message).toContain(words);
+  });
+
   it('the metric metadata carries ResolvedPrometheusQuery', () => {
     expect(new PrometheusProvider().metadata(promMetric('q'))).toEqual({ ResolvedPrometheusQuery: 'q' });
   });

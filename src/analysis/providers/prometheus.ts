@@ -1,4 +1,4 @@
-import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
+import type { AnalysisRun, Measurement, Metric, PrometheusProvider as PrometheusConfig } from '../../api/index.js';
 import { DEFAULT_PROMETHEUS_TIMEOUT_SECONDS } from '../../api/index.js';
 import { headerRecord, httpRequest } from './http.js';
 import { assessedMeasurement, errorMeasurement } from './measurement.js';
@@ -99,6 +99,24 @@ function interpret(address: string, outcome: { status: number; statusText: strin
   return { ok: true, extracted, warnings: parsed.warnings ?? [] };
 }
 
+/** Fields Kanary does not run yet fail loudly instead of being ignored. */
+function unsupported(config: PrometheusConfig): string | undefined {
+  if (config.rangeQuery !== undefined)
+    return 'prometheus rangeQuery is not supported yet by Kanary: use an instant query';
+  const auth = config.authentication;
+  if (auth?.sigv4 !== undefined || auth?.oauth2 !== undefined) {
+    return 'prometheus authentication sigv4 and oauth2 are not supported yet by Kanary: use basicAuth or headers';
+  }
+  return undefined;
+}
+
+function basicAuthHeader(config: PrometheusConfig): Record<string, string> {
+  const basic = config.authentication?.basicAuth;
+  if (basic === undefined) return {};
+  const token = Buffer.from(`${basic.username ?? ''}:${basic.password ?? ''}`).toString('base64');
+  return { Authorization: `Basic ${token}` };
+}
+
 function validAddress(address: string): string | undefined {
   try {
     const url = new URL(address);
@@ -138,14 +156,18 @@ export class PrometheusProvider implements MetricProvider {
     if (address === undefined || address === '') {
       return fail('prometheus address is not set: set provider.prometheus.address (or --prometheus-address)');
     }
-    const bad = validAddress(address);
+    const bad = validAddress(address) ?? unsupported(config);
     if (bad !== undefined) return fail(bad);
     const timeoutMs = (config.timeout ?? DEFAULT_PROMETHEUS_TIMEOUT_SECONDS) * 1000;
     const url = new URL('api/v1/query', address.endsWith('/') ? address : `${address}/`).toString();
     const outcome = await httpRequest({
       url,
       method: 'POST',
-      headers: { ...headerRecord(config.headers), 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        ...basicAuthHeader(config),
+        ...headerRecord(config.headers),
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       body: new URLSearchParams({ query: config.query }).toString(),
       timeoutMs,
       ...(config.insecure === undefined ? {} : { insecure: config.insecure }),

@@ -9,10 +9,18 @@ const NOW = Date.parse('2026-05-06T07:08:09.000Z');
 const ctx = { now: () => NOW };
 
 function analysisRun(namespace = 'default'): AnalysisRun {
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'r', namespace }, spec: { metrics: [] } };
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: 'r', namespace },
+    spec: { metrics: [] },
+  };
 }
 
-function routerMetric(router: Partial<RouterProviderConfig> & Record<string, unknown>, fields: Partial<Metric> = {}): Metric {
+function routerMetric(
+  router: Partial<RouterProviderConfig> & Record<string, unknown>,
+  fields: Partial<Metric> = {},
+): Metric {
   return { name: 'router-metric', ...fields, provider: { router } };
 }
 

@@ -31,6 +31,10 @@ export function serverCommand(): Command {
     .addOption(new Option('--port <n>', 'API and dashboard port').default(DEFAULT_SERVER_PORT).argParser(port))
     .addOption(new Option('--router-port <n>', 'router (data plane) port').default(DEFAULT_ROUTER_PORT).argParser(port))
     .option('--host <addr>', 'address the API listens on (a non-loopback address warns)', '127.0.0.1')
+    .option(
+      '--prometheus-address <url>',
+      'use this Prometheus for every prometheus metric (in-cluster addresses mean nothing on one machine)',
+    )
     .action(async (opts) => {
       const stateDir = opts.stateDir ?? defaultStateDir();
       const cluster = await startLocalCluster({
@@ -38,6 +42,7 @@ export function serverCommand(): Command {
         port: opts.port,
         routerPort: opts.routerPort,
         host: opts.host,
+        ...(opts.prometheusAddress === undefined ? {} : { prometheusAddress: opts.prometheusAddress }),
       });
       process.stdout.write(
         `kanary server: API and dashboard on ${cluster.url}, router on ${cluster.routerUrl}, state in ${stateDir}\n`,

@@ -30,5 +30,5 @@ function plainOf(cell: Cell): string {
 
 /** Terminal columns of a string: code points (the icons used here are all one column wide). */
 export function width(text: string): number {
-  return [...text].length;
+  return Array.from(text).length;
 }

@@ -33,6 +33,11 @@ export interface LocalClusterOptions {
   /** Router port, used when a router has to be started; 0 picks a free one. Default 7181. */
   routerPort?: number;
   clock?: Clock;
+  /**
+   * Replaces the address of every prometheus metric: a manifest written for a cluster names an in-cluster address
+   * (the seed's `prometheus-operated.prometheus.svc.cluster.local`) that means nothing on one machine.
+   */
+  prometheusAddress?: string;
   /** Extra providers or options for the analysis controller (tests, the demo). */
   providers?: (registry: ProviderRegistry, ctx: { routerUrl: string }) => void;
   /** Extra routes (the dashboard). */
@@ -106,7 +111,9 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       Ingress: informers.ingresses as unknown as Informer,
     },
   });
-  const registry = createProviderRegistry();
+  const registry = createProviderRegistry(
+    options.prometheusAddress === undefined ? {} : { prometheus: { addressOverride: options.prometheusAddress } },
+  );
   options.providers?.(registry, { routerUrl: router.url });
   const analysis = new AnalysisRunController({ store, clock, providers: registry });
   const routerSync = new RouterSync({ client: routerClient, informers, log });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KanaryError } from '../../common/index.js';
 import { processStartTime } from './process.js';
-import { collect, freePort, Harness, isAlive, isReady, makePod, pidOf, waitFor } from './testing.js';
+import { collect, fixtureStarted, freePort, Harness, isAlive, isReady, makePod, pidOf, waitFor } from './testing.js';
 
 // Real processes: on a loaded machine a node start alone can take seconds.
 vi.setConfig({ testTimeout: 90_000 });
@@ -67,15 +67,14 @@ describe('Supervisor: crashes and restarts', () => {
     pod.metadata.labels = { deployment: 'canary' };
     await supervisor.sync([pod]);
     const pid = await waitFor('running', () => pidOf(h.status('test/relabel-1')));
+    await fixtureStarted(h, 'relabel-1');
     await supervisor.sync([{ ...pod, metadata: { ...pod.metadata, labels: { deployment: 'stable' } } }]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(pidOf(h.status('test/relabel-1'))).toBe(pid);
 
     process.kill(pid, 'SIGKILL');
     await waitFor('restarted', () => h.status('test/relabel-1')?.containerStatuses?.[0]?.restartCount === 1);
-    const log = await collect(supervisor.logs('relabel-1', { namespace: 'test', follow: true }), (text) =>
-      /ENV (.|\n)*ENV .*\n/.test(text),
-    );
+    const log = await fixtureStarted(h, 'relabel-1', 2);
     const roles = log
       .split('\n')
       .filter((line) => line.startsWith('ENV '))
@@ -94,8 +93,7 @@ describe('Supervisor: stopping', () => {
     await supervisor.sync([pod]);
     const pid = await waitFor('running', () => pidOf(h.status('test/stop-1')));
     const logs = collect(supervisor.logs('stop-1', { namespace: 'test', follow: true }));
-    await waitFor('fixture started', () => existsSync(join(h.stateDir, 'logs', 'test_stop-1', 'app.log')));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await fixtureStarted(h, 'stop-1');
 
     await supervisor.sync([]);
     await waitFor('gone', () => h.gone.includes('test/stop-1'));

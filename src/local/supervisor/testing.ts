@@ -19,13 +19,14 @@ const FIXTURE = `
 import http from 'node:http';
 import fs from 'node:fs';
 const env = process.env;
-console.log('ENV ' + JSON.stringify(env));
-if (env.HELLO_STDERR) console.error('hello from stderr');
-if (env.TICK_MS) { let n = 0; setInterval(() => console.log('tick ' + n++), Number(env.TICK_MS)); }
 process.on('SIGTERM', () => {
   console.log('got SIGTERM');
   if (env.IGNORE_SIGTERM !== '1') process.exit(0);
 });
+// Printed once the SIGTERM handler is in place: a test that saw this line may signal the process.
+console.log('ENV ' + JSON.stringify(env));
+if (env.HELLO_STDERR) console.error('hello from stderr');
+if (env.TICK_MS) { let n = 0; setInterval(() => console.log('tick ' + n++), Number(env.TICK_MS)); }
 if (env.EXIT_CODE) process.exit(Number(env.EXIT_CODE));
 const server = http.createServer((req, res) => {
   if (req.url === '/healthz') {
@@ -126,6 +127,15 @@ export function makePod(name: string, containers: Container[], extra: Partial<Po
     metadata: { name, namespace: 'test', uid: `uid-${name}-${uidCounter}`, labels: { app: 'fixture' } },
     spec: { containers, terminationGracePeriodSeconds: 2, ...extra },
   };
+}
+
+/** Waits until the fixture of `pod` (namespace test) has logged `count` ENV lines, i.e. started `count` times. */
+export function fixtureStarted(h: Harness, pod: string, count = 1): Promise<string> {
+  const file = join(h.stateDir, 'logs', `test_${pod}`, 'app.log');
+  return waitFor(`${pod} started ${count} time(s)`, () => {
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    return (text.match(/^ENV /gm) ?? []).length >= count && text;
+  });
 }
 
 /** Polls `probe` until it returns something other than undefined/false, or fails after `timeoutMs`. */

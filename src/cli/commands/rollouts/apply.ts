@@ -31,7 +31,7 @@ export function applyCommand(ctx: () => CliContext) {
         const kind = kindByName(obj.kind);
         if (kind === undefined)
           throw new KanaryError('NOT_SUPPORTED', `${doc.file}: the server does not store kind "${obj.kind}"`);
-        if (doc.object !== undefined) assertValid(doc.object as Parameters<typeof assertValid>[0]);
+        if (doc.object !== undefined) assertValid(doc.object);
         const ns = kind.namespaced ? (obj.metadata.namespace ?? opts.namespace) : '';
         await c.client.apply(kind.plural, ns, {
           ...obj,

@@ -8,7 +8,7 @@ export interface CliContext {
   client: KanaryClient;
   /** The token the client writes with (the dashboard URL carries it). */
   token: string | undefined;
-  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   env: NodeJS.ProcessEnv;
 }
 
@@ -17,12 +17,11 @@ export function defaultContext(): CliContext {
   return { client: new KanaryClient(conn), token: conn.token, out: process.stdout, env: process.env };
 }
 
-export const namespaceOption = (): Option<'-n, --namespace <ns>', undefined, string, undefined, false, undefined> =>
-  new Option('-n, --namespace <ns>', 'the namespace').default('default');
+export const namespaceOption = () => new Option('-n, --namespace <ns>', 'the namespace').default('default');
 
 export type OutputFormat = 'json' | 'yaml';
 
-export const outputOption = (): Option<'-o, --output <format>', undefined, undefined, undefined, false, OutputFormat> =>
+export const outputOption = () =>
   new Option('-o, --output <format>', 'print the result as json or yaml').choices(['json', 'yaml'] as const);
 
 /** JSON or YAML of any value, ending in a newline. */

@@ -132,17 +132,17 @@ export async function watchRollout(c: CliContext, ns: string, name: string, opti
  * log-update would then clip every frame to nothing.
  */
 function sizedTerminal(out: CliContext['out']): NodeJS.WriteStream {
-  const tty = out as NodeJS.WriteStream;
-  return {
+  const terminal = {
     isTTY: true,
-    get columns() {
-      return tty.columns > 0 ? tty.columns : 160;
+    get columns(): number {
+      return (out.columns ?? 0) > 0 ? (out.columns ?? 0) : 160;
     },
-    get rows() {
-      return tty.rows > 0 ? tty.rows : 60;
+    get rows(): number {
+      return (out.rows ?? 0) > 0 ? (out.rows ?? 0) : 60;
     },
-    write: (chunk: string) => tty.write(chunk),
-    on: (...args: Parameters<NodeJS.WriteStream['on']>) => tty.on(...args),
-    off: (...args: Parameters<NodeJS.WriteStream['off']>) => tty.off(...args),
-  } as unknown as NodeJS.WriteStream;
+    write: (chunk: string): boolean => out.write(chunk),
+    on: (event: string, listener: () => void) => out.on(event, listener),
+    off: (event: string, listener: () => void) => out.off(event, listener),
+  };
+  return terminal as unknown as NodeJS.WriteStream;
 }

@@ -15,16 +15,19 @@ import {
  * controller acts on it. Each prints Argo's one-line confirmation, or the updated Rollout with `-o`.
  */
 
-async function operate(
-  c: CliContext,
-  ns: string,
-  name: string,
-  op: string,
-  body: unknown,
-  done: { text: string; output: OutputFormat | undefined },
-): Promise<void> {
-  const ro = await c.client.operate<Rollout>(ns, name, op, body);
-  c.out.write(done.output === undefined ? `${done.text}\n` : formatOutput(ro, done.output));
+interface OperationCall {
+  ns: string;
+  name: string;
+  op: string;
+  body: unknown;
+  /** The confirmation printed without `-o`. */
+  text: string;
+  output: OutputFormat | undefined;
+}
+
+async function operate(c: CliContext, call: OperationCall): Promise<void> {
+  const ro = await c.client.operate<Rollout>(call.ns, call.name, call.op, call.body);
+  c.out.write(call.output === undefined ? `${call.text}\n` : formatOutput(ro, call.output));
 }
 
 export function promoteCommand(ctx: () => CliContext) {
@@ -36,17 +39,14 @@ export function promoteCommand(ctx: () => CliContext) {
     .addOption(outputOption())
     .action(async (name, opts) => {
       const full = opts.full === true;
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'promote',
-        { full },
-        {
-          text: `rollout '${name}' ${full ? 'fully promoted' : 'promoted'}`,
-          output: opts.output,
-        },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'promote',
+        body: { full },
+        text: `rollout '${name}' ${full ? 'fully promoted' : 'promoted'}`,
+        output: opts.output,
+      });
     });
 }
 
@@ -57,14 +57,14 @@ export function abortCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'abort',
-        {},
-        { text: `rollout '${name}' aborted`, output: opts.output },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'abort',
+        body: {},
+        text: `rollout '${name}' aborted`,
+        output: opts.output,
+      });
     });
 }
 
@@ -79,14 +79,14 @@ export function retryCommand(ctx: () => CliContext) {
       if (!['rollout', 'rollouts', 'ro'].includes(kind)) {
         throw new KanaryError('BAD_USAGE', `kanary retry knows "rollout", not "${kind}": kanary retry rollout ${name}`);
       }
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'retry',
-        {},
-        { text: `rollout '${name}' retried`, output: opts.output },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'retry',
+        body: {},
+        text: `rollout '${name}' retried`,
+        output: opts.output,
+      });
     });
 }
 
@@ -97,14 +97,14 @@ export function pauseCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'pause',
-        {},
-        { text: `rollout '${name}' paused`, output: opts.output },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'pause',
+        body: {},
+        text: `rollout '${name}' paused`,
+        output: opts.output,
+      });
     });
 }
 
@@ -115,14 +115,14 @@ export function resumeCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'resume',
-        {},
-        { text: `rollout '${name}' resumed`, output: opts.output },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'resume',
+        body: {},
+        text: `rollout '${name}' resumed`,
+        output: opts.output,
+      });
     });
 }
 
@@ -138,7 +138,11 @@ export function undoCommand(ctx: () => CliContext) {
       if (!Number.isInteger(n) || n < 0) {
         throw new KanaryError('BAD_USAGE', `--to-revision "${opts.toRevision}" must be a whole number ≥ 0`);
       }
-      await operate(ctx(), opts.namespace, name, 'undo', n === 0 ? {} : { toRevision: n }, {
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'undo',
+        body: n === 0 ? {} : { toRevision: n },
         text: `rollout '${name}' undo`,
         output: opts.output,
       });
@@ -154,17 +158,14 @@ export function restartCommand(ctx: () => CliContext) {
     .addOption(outputOption())
     .action(async (name, opts) => {
       const ms = opts.in === undefined ? 0 : durationArg('--in', opts.in);
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'restart',
-        { inSeconds: Math.round(ms / 1000) },
-        {
-          text: `rollout '${name}' restarts${ms > 0 ? ` in ${opts.in ?? ''}` : ''}`,
-          output: opts.output,
-        },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'restart',
+        body: { inSeconds: Math.round(ms / 1000) },
+        text: `rollout '${name}' restarts${ms > 0 ? ` in ${opts.in ?? ''}` : ''}`,
+        output: opts.output,
+      });
     });
 }
 
@@ -182,17 +183,14 @@ export function setCommand(ctx: () => CliContext) {
       }
       const container = assignment.slice(0, eq);
       const img = assignment.slice(eq + 1);
-      await operate(
-        ctx(),
-        opts.namespace,
-        name,
-        'set-image',
-        { container, image: img },
-        {
-          text: `rollout '${name}' image updated`,
-          output: opts.output,
-        },
-      );
+      await operate(ctx(), {
+        ns: opts.namespace,
+        name: name,
+        op: 'set-image',
+        body: { container, image: img },
+        text: `rollout '${name}' image updated`,
+        output: opts.output,
+      });
     });
   return new Command('set').description('change a rollout (set image)').addCommand(image);
 }

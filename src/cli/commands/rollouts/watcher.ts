@@ -45,13 +45,13 @@ export class ClusterWatcher {
     while (!signal.aborted) {
       const q = new URLSearchParams({ kinds: INFO_KINDS.join(','), since: this.cache.resourceVersion });
       if (this.namespace !== undefined) q.set('namespace', this.namespace);
-      let relist = false;
+      const state = { relist: false };
       try {
         await readSse(
           `${this.client.url}/api/v1/stream?${q.toString()}`,
           (m) => {
             if (m.event === 'error') {
-              relist = true;
+              state.relist = true;
               return;
             }
             if (m.event !== 'ADDED' && m.event !== 'MODIFIED' && m.event !== 'DELETED') return;
@@ -61,11 +61,11 @@ export class ClusterWatcher {
           signal,
         );
       } catch {
-        relist = true;
+        state.relist = true;
       }
       if (signal.aborted) return;
-      await new Promise((r) => setTimeout(r, relist ? 1000 : 200));
-      if (relist) await this.load().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, state.relist ? 1000 : 200));
+      if (state.relist) await this.load().catch(() => undefined);
     }
   }
 

@@ -4,12 +4,14 @@ import { readFileSync } from 'node:fs';
 import { loadCommand } from './commands/load.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { lintCommand } from './commands/lint.js';
+import { conditionCheck } from '../analysis/lint-conditions.js';
 import { crdsCommand } from './commands/crds.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { controllerCommand } from './commands/controller.js';
 import { rolloutCommands } from './commands/rollouts/index.js';
 import { downCommand, serverCommand } from './commands/server.js';
 import { logsCommand } from './commands/logs.js';
+import { demoCommand } from './commands/demo.js';
 
 /**
  * The composition root of the CLI: every verb registers itself here, one `addCommand` per verb folder.
@@ -25,13 +27,14 @@ export function buildProgram(): Command {
     });
   program.addCommand(loadCommand());
   program.addCommand(evaluateCommand());
-  program.addCommand(lintCommand());
+  program.addCommand(lintCommand([conditionCheck]));
   program.addCommand(crdsCommand());
   program.addCommand(analyzeCommand());
   program.addCommand(controllerCommand());
   program.addCommand(serverCommand());
   program.addCommand(downCommand());
   program.addCommand(logsCommand());
+  program.addCommand(demoCommand());
   for (const verb of rolloutCommands(program)) program.addCommand(verb);
   applyUsageExitCodes(program);
   return program;

@@ -1,5 +1,13 @@
 import type { KubeObject } from '../api/index.js';
-import type { ListOptions, ListResult, PatchOptions, ResourceStore, WatchEvent, WatchOptions } from '../store/index.js';
+import type {
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  PatchOptions,
+  ResourceStore,
+  WatchEvent,
+  WatchOptions,
+} from '../store/index.js';
 
 /** Argo Rollouts' label: a controller started with `--instance-id X` acts only on objects carrying `X` here. */
 export const INSTANCE_ID_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
@@ -59,7 +67,7 @@ export function withInstanceId(store: ResourceStore, instanceId: string): Resour
       patch: unknown,
       options?: PatchOptions,
     ): Promise<T> => store.patch<T>(kind, namespace, name, patch, options),
-    delete: (kind: string, namespace: string, name: string, options?: { resourceVersion?: string }): Promise<void> =>
+    delete: (kind: string, namespace: string, name: string, options?: DeleteOptions): Promise<void> =>
       store.delete(kind, namespace, name, options),
     watch<T extends KubeObject>(
       kind: string,

@@ -21,7 +21,12 @@ export const TEST_KINDS: KindMapping[] = [
 ];
 
 await runStoreContract('kubernetes (fake API server)', async (hints) => {
-  const fake = await FakeApiServer.start({ historyLimit: hints.historyLimit, bookmarkIntervalMs: 0 });
+  // Widgets get the graceful delete the real server gives Pods, so the contract's graceful-delete case is reachable.
+  const fake = await FakeApiServer.start({
+    historyLimit: hints.historyLimit,
+    bookmarkIntervalMs: 0,
+    gracefulResources: ['pods', 'widgets'],
+  });
   const kc = new KubeConfig();
   kc.loadFromString(fake.kubeconfig());
   const store = new KubernetesStore({ client: new KubeClient(kc), kinds: TEST_KINDS });

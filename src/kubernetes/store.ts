@@ -1,6 +1,14 @@
 import type { KubeObject } from '../api/index.js';
 import { KanaryError } from '../common/index.js';
-import type { ListOptions, ListResult, PatchOptions, ResourceStore, WatchEvent, WatchOptions } from '../store/index.js';
+import type {
+  DeleteOptions,
+  ListOptions,
+  ListResult,
+  PatchOptions,
+  ResourceStore,
+  WatchEvent,
+  WatchOptions,
+} from '../store/index.js';
 import { defaultNamespaceOf, KubeClient, loadKubeConfig, type KubeConnectionOptions } from './client.js';
 import { kubeError } from './errors.js';
 import { KindRegistry, type KindMapping } from './kinds.js';
@@ -172,18 +180,18 @@ export class KubernetesStore implements ResourceStore {
     return this.#fill(res.body as T, m);
   }
 
-  async delete(
-    kind: string,
-    namespace: string,
-    name: string,
-    options: { resourceVersion?: string } = {},
-  ): Promise<void> {
+  /**
+   * A graceful delete is the API server's default delete (Pods get a deletionTimestamp and the kubelet finishes the
+   * job); a plain delete asks for `gracePeriodSeconds: 0`, which removes the object at once.
+   */
+  async delete(kind: string, namespace: string, name: string, options: DeleteOptions = {}): Promise<void> {
     const m = this.kinds.get(kind);
     await this.#writable();
     const body = {
       apiVersion: 'v1',
       kind: 'DeleteOptions',
       propagationPolicy: 'Background',
+      ...(options.graceful === true ? {} : { gracePeriodSeconds: 0 }),
       ...(options.resourceVersion === undefined ? {} : { preconditions: { resourceVersion: options.resourceVersion } }),
     };
     const res = await this.client.request('DELETE', this.kinds.objectPath(m, namespace, name), { body });

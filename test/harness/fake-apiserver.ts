@@ -11,7 +11,8 @@
  * - watch (`?watch=true&resourceVersion=N&allowWatchBookmarks=true`): newline-delimited JSON events replayed from
  *   history after N, then live; periodic BOOKMARK events; an ERROR event carrying a `410 Expired` Status when N is
  *   older than the kept history; no resourceVersion (or "0") sends the current objects as ADDED first;
- * - get, create (POST; generateName), update (PUT), merge patch, JSON patch, strategic merge patch (treated as a
+ * - get, create (POST; generateName), update (PUT), delete (graceful for pods: a deletionTimestamp first, then
+ *   removal on `gracePeriodSeconds: 0`), merge patch, JSON patch, strategic merge patch (treated as a
  *   merge patch, which is right for the subset Kanary sends), the `/status` subresource (every resource has one:
  *   the main resource ignores status, `/status` writes only status), delete with a resourceVersion precondition;
  * - `409 Conflict` on a stale resourceVersion (also a `metadata.resourceVersion` inside a patch), `409
@@ -66,6 +67,11 @@ interface Route {
 export interface FakeApiServerOptions {
   /** Keep at most this many changes for watch resumption (default 1000). */
   historyLimit?: number;
+  /**
+   * Resources whose delete is graceful unless `gracePeriodSeconds: 0` is asked for: the first delete only sets
+   * `metadata.deletionTimestamp`, as the real server does for Pods (the kubelet then finishes it). Default: pods.
+   */
+  gracefulResources?: readonly string[];
   /** BOOKMARK interval on watches that allow them, in ms (default 1000; 0 turns periodic bookmarks off). */
   bookmarkIntervalMs?: number;
   now?: () => Date;
@@ -82,6 +88,7 @@ export class FakeApiServer {
   readonly #history: Change[] = [];
   readonly #watchers = new Set<Watcher>();
   readonly #historyLimit: number;
+  readonly #graceful: ReadonlySet<string>;
   readonly #now: () => Date;
   #rv = 1;
   /** Watches resuming from a version below this one get 410 Gone. */
@@ -92,6 +99,7 @@ export class FakeApiServer {
 
   private constructor(options: FakeApiServerOptions) {
     this.#historyLimit = options.historyLimit ?? 1000;
+    this.#graceful = new Set(options.gracefulResources ?? ['pods']);
     this.#now = options.now ?? (() => new Date());
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => {
@@ -213,13 +221,33 @@ export class FakeApiServer {
     }
     if (method === 'DELETE') {
       if (!stored) return this.#notFound(res, route);
-      const pre = (parseJson(body) as { preconditions?: { resourceVersion?: string } } | undefined)?.preconditions;
+      const options = parseJson(body) as
+        { preconditions?: { resourceVersion?: string }; gracePeriodSeconds?: number } | undefined;
+      const pre = options?.preconditions;
       if (pre?.resourceVersion !== undefined && pre.resourceVersion !== stored.metadata.resourceVersion) {
         return this.#conflict(
           res,
           route,
           `the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${stored.metadata.resourceVersion ?? ''}). The object might have been modified`,
         );
+      }
+      if (this.#graceful.has(route.resource) && options?.gracePeriodSeconds !== 0) {
+        if (stored.metadata.deletionTimestamp !== undefined) return json(res, 202, clone(stored));
+        const terminating = clone(stored);
+        terminating.metadata.deletionTimestamp = this.#now()
+          .toISOString()
+          .replace(/\.\d+Z$/, 'Z');
+        terminating.metadata.deletionGracePeriodSeconds = options?.gracePeriodSeconds ?? 30;
+        terminating.metadata.resourceVersion = String(++this.#rv);
+        this.#objects.get(collection)?.set(key, terminating);
+        this.#record({
+          rv: this.#rv,
+          type: 'MODIFIED',
+          collection,
+          namespace: route.namespace ?? '',
+          object: clone(terminating),
+        });
+        return json(res, 202, clone(terminating));
       }
       this.#objects.get(collection)?.delete(key);
       const last = clone(stored);
@@ -593,7 +621,16 @@ function withoutMetaStatus(o: Obj): Json {
   return rest;
 }
 
-const SYSTEM_META = ['uid', 'creationTimestamp', 'generation', 'resourceVersion', 'name', 'namespace'] as const;
+const SYSTEM_META = [
+  'uid',
+  'creationTimestamp',
+  'generation',
+  'resourceVersion',
+  'name',
+  'namespace',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+] as const;
 
 /** The main resource: spec and metadata from the request, status and system metadata from the stored object. */
 function specAndMeta(stored: Obj, candidate: Obj): Obj {

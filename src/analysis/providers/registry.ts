@@ -54,10 +54,18 @@ export interface DefaultProvidersOptions {
   job?: JobProviderOptions;
 }
 
-/** A registry with the built-in prometheus, web and job providers. */
+/**
+ * A registry with the built-in prometheus, web and job providers. A prometheus metric without an address uses env
+ * ARGO_ROLLOUTS_PROMETHEUS_ADDRESS, as Argo does.
+ */
 export function createProviderRegistry(options: DefaultProvidersOptions = {}): ProviderRegistry {
+  const envAddress = process.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS;
+  const prometheus: PrometheusProviderOptions = {
+    ...(envAddress === undefined || envAddress === '' ? {} : { defaultAddress: envAddress }),
+    ...options.prometheus,
+  };
   return new ProviderRegistry()
-    .register(new PrometheusProvider(options.prometheus))
+    .register(new PrometheusProvider(prometheus))
     .register(new WebProvider())
     .register(new JobProvider(options.job));
 }

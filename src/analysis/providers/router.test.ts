@@ -18,7 +18,7 @@ function analysisRun(namespace = 'default'): AnalysisRun {
 }
 
 function routerMetric(
-  router: Partial<RouterProviderConfig> & Record<string, unknown>,
+  router: Partial<RouterProviderConfig> | Record<string, unknown>,
   fields: Partial<Metric> = {},
 ): Metric {
   return { name: 'router-metric', ...fields, provider: { router } };

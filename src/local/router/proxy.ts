@@ -105,6 +105,7 @@ export class RouterProxy {
         }
       }
     }
+    for (const key of this.failedUntil.keys()) if (!live.has(key)) this.failedUntil.delete(key);
     for (const [key, pool] of this.pools) {
       if (live.has(key)) continue;
       this.pools.delete(key);

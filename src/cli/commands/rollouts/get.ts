@@ -108,6 +108,8 @@ export async function watchRollout(c: CliContext, ns: string, name: string, opti
   };
   const frames = throttle(draw, 100);
   const w = new ClusterWatcher(c.client, ns, frames.request);
+  // A closed pipe (`... | head`) ends the watch quietly instead of crashing on EPIPE.
+  c.out.on('error', () => w.stop());
   await w.load();
   const ticker = setInterval(frames.request, 1000);
   const done = new Promise<void>((resolve) => {

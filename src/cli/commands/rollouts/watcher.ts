@@ -63,7 +63,7 @@ export class ClusterWatcher {
       } catch {
         state.relist = true;
       }
-      if (signal.aborted) return;
+      if (this.#abort.signal.aborted) return; // stopped while reading
       await new Promise((r) => setTimeout(r, state.relist ? 1000 : 200));
       if (state.relist) await this.load().catch(() => undefined);
     }

@@ -1,0 +1,326 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { constantProfile, runLoad, SEED_HEADERS, type LoadProgress, type LoadSummary } from '../load/index.js';
+import { startSeedEnvironment, type SeedEnvironment } from './environment.js';
+import {
+  DEMO_TIMING,
+  FAULTY_ERROR_RATE,
+  FAULTY_IMAGE,
+  GOOD_IMAGE,
+  SEED_NAMESPACE,
+  SEED_ROLLOUT,
+  type AnalysisSource,
+  type DemoTiming,
+} from './manifests.js';
+import { findPrometheus } from './prometheus.js';
+import { RolloutObserver, type ObservedEvent, type RolloutView } from './observer.js';
+import { SplitTally, withinBinomialBound, type WeightSplit } from './split.js';
+
+export interface DemoOptions {
+  /** Default: a temporary dir, removed at the end unless `keep`. */
+  stateDir?: string;
+  /** Use Prometheus when it is on PATH (default), or never. */
+  prometheus?: boolean;
+  /** Leave everything running at the end and return the environment. */
+  keep?: boolean;
+  timing?: DemoTiming;
+  /** How long the demo waits at the indefinite pause before it promotes, like a person looking first. */
+  holdMs?: number;
+  /** Load: iterations per second during each rollout. */
+  rate?: number;
+  signal?: AbortSignal;
+  /** One narrated line at a time. */
+  out: (line: string) => void;
+}
+
+export interface RolloutOutcome {
+  readonly phase: string;
+  readonly message: string;
+  readonly revision: string;
+  readonly load: LoadSummary;
+  /** Canary share per weight the router was told, from the responses' `deployment` field. */
+  readonly splits: readonly (WeightSplit & { share: number; bound: number; ok: boolean })[];
+}
+
+export interface DemoReport {
+  readonly ok: boolean;
+  /** What went other than the story says, one sentence each. */
+  readonly problems: readonly string[];
+  readonly source: AnalysisSource;
+  readonly good: RolloutOutcome | undefined;
+  readonly faulty:
+    | (RolloutOutcome & {
+        /** From the first request the faulty version could get (weight 25) to the rollout seen Degraded. */
+        readonly detectMs: number | undefined;
+        /** From the promote that started the background analysis to Degraded. */
+        readonly detectAfterAnalysisMs: number | undefined;
+        /** Requests that failed before / after the abort was seen. */
+        readonly failedBeforeAbort: number;
+        readonly failedAfterAbort: number;
+      })
+    | undefined;
+  readonly totalMs: number;
+  /** Set when `keep`: the running environment, for the caller to stop. */
+  readonly environment: SeedEnvironment | undefined;
+}
+
+const ABORT_PATTERN =
+  /^RolloutAborted: Rollout aborted update to revision \d+: Background analysis phase error\/failed: Metric "success-share" assessed Failed due to failed \(1\) > failureLimit \(0\)$/;
+
+/**
+ * The seed scenario, start to end, on the embedded default: a good version rolled out through the steps (promoted
+ * at the manual pause) to Healthy, then a faulty one aborted by analysis, under load through the router, narrated
+ * as it happens. Resolves with a report; throws only when the environment cannot start or the caller aborts.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoReport> {
+  const t0 = performance.now();
+  const out = options.out;
+  const signal = options.signal;
+  const timing = options.timing ?? DEMO_TIMING;
+  const holdMs = options.holdMs ?? 3_000;
+  const rate = options.rate ?? 25;
+  const stamp = (at = performance.now()): string => `${((at - t0) / 1000).toFixed(1).padStart(5)}s`;
+  const say = (text: string, at?: number): void => out(`${stamp(at)}  ${text}`);
+
+  const prometheusBinary = options.prometheus === false ? undefined : findPrometheus();
+  const source: AnalysisSource = prometheusBinary === undefined ? 'router' : 'prometheus';
+  out(
+    `kanary demo: the seed article's story on a local cluster. Shortened for the demo: pauses 5m -> ${timing.pause}, ` +
+      `analysis interval 1m -> ${timing.interval}; the manual pause is promoted after ${holdMs / 1000} s.`,
+  );
+  out(
+    source === 'prometheus'
+      ? `analysis: the seed's AnalysisTemplate unchanged (query, condition, failureLimit) against a real Prometheus (${prometheusBinary ?? ''}), scraping every 1 s.`
+      : options.prometheus === false
+        ? 'analysis: --no-prometheus: the router provider measures the canary success share (last 20 s, >= 0.99).'
+        : 'analysis: prometheus is not on PATH, so the router provider measures the canary success share (last 20 s, >= 0.99).',
+  );
+
+  const problems: string[] = [];
+  const env = await startSeedEnvironment({
+    source,
+    timing,
+    ...(options.stateDir === undefined ? {} : { stateDir: options.stateDir }),
+    onStage: (s) => say(s),
+  });
+  let observer: RolloutObserver | undefined;
+  let good: RolloutOutcome | undefined;
+  let faulty: DemoReport['faulty'];
+  let keepRunning = false;
+  try {
+    say(`revision 1 (${GOOD_IMAGE.replace(/:latest$/, ':1.0.0')}) is Healthy and serves 100% through the router at ${env.routerUrl} (Host: sample.app)`);
+    observer = new RolloutObserver(env.client, SEED_NAMESPACE, SEED_ROLLOUT, (e) => narrate(e, say));
+    await observer.start();
+    const obs = observer;
+
+    // Act 1: a good version, promoted at the manual pause, to Healthy.
+    const goodStory = await rolloutUnderLoad({
+      env,
+      observer: obs,
+      image: GOOD_IMAGE,
+      label: 'good version',
+      rate,
+      holdMs,
+      say,
+      signal,
+      until: (v, revision) => v.revision === revision && v.phase === 'Healthy' && v.stableHash === v.currentHash,
+      untilWhat: 'the good version to become Healthy',
+      timeoutMs: 60_000,
+    });
+    good = goodStory.outcome;
+    if (good.phase !== 'Healthy') problems.push(`the good version ended ${good.phase}, not Healthy: ${good.message}`);
+    if (!good.load.thresholdsPassed) {
+      problems.push(`the load test's thresholds failed during the good rollout (checks ${(100 * good.load.metrics.checks.rate).toFixed(1)}%)`);
+    }
+    for (const s of good.splits.filter((x) => !x.ok)) {
+      problems.push(
+        `at weight ${s.weight}% the canary served ${(100 * s.share).toFixed(1)}% of ${s.stable + s.canary} requests, outside ±${(100 * s.bound).toFixed(1)}%`,
+      );
+    }
+
+    // Act 2: a faulty version: analysis aborts it.
+    say(`now a faulty version: ${FAULTY_IMAGE}, which fails ${100 * FAULTY_ERROR_RATE}% of its requests (ERROR_RATE=${FAULTY_ERROR_RATE} in the image map)`);
+    const badStory = await rolloutUnderLoad({
+      env,
+      observer: obs,
+      image: FAULTY_IMAGE,
+      label: 'faulty version',
+      rate,
+      holdMs,
+      say,
+      signal,
+      until: (v, revision) => v.revision === revision && v.phase === 'Degraded',
+      untilWhat: 'analysis to abort the faulty version',
+      timeoutMs: 45_000,
+      // Keep the load on a moment after the abort: users should see no more errors.
+      afterMs: 1_500,
+    });
+    const failedBefore = badStory.failedAt(badStory.endedAt);
+    faulty = {
+      ...badStory.outcome,
+      detectMs: badStory.firstTrafficAt === undefined ? undefined : badStory.endedAt - badStory.firstTrafficAt,
+      detectAfterAnalysisMs: badStory.promotedAt === undefined ? undefined : badStory.endedAt - badStory.promotedAt,
+      failedBeforeAbort: failedBefore,
+      failedAfterAbort: badStory.outcome.load.metrics.http_req_failed.passes - failedBefore,
+    };
+    if (faulty.phase !== 'Degraded') problems.push(`the faulty version ended ${faulty.phase}, not Degraded`);
+    else if (!ABORT_PATTERN.test(faulty.message)) problems.push(`the abort message is not Argo's: ${faulty.message}`);
+    if (faulty.failedBeforeAbort === 0) problems.push('the faulty version failed no request before the abort');
+    keepRunning = options.keep === true;
+  } finally {
+    observer?.stop();
+    if (!keepRunning) await env.stop();
+  }
+  const totalMs = performance.now() - t0;
+  return {
+    ok: problems.length === 0,
+    problems,
+    source,
+    good,
+    faulty,
+    totalMs,
+    environment: keepRunning ? env : undefined,
+  };
+}
+
+interface StoryStep {
+  env: SeedEnvironment;
+  observer: RolloutObserver;
+  image: string;
+  label: string;
+  rate: number;
+  holdMs: number;
+  say: (text: string, at?: number) => void;
+  signal: AbortSignal | undefined;
+  until: (v: RolloutView, revision: string) => boolean;
+  untilWhat: string;
+  timeoutMs: number;
+  afterMs?: number;
+}
+
+interface StoryResult {
+  outcome: RolloutOutcome;
+  firstTrafficAt: number | undefined;
+  promotedAt: number | undefined;
+  endedAt: number;
+  /** Failed requests counted by the end of the load second that contains `at`. */
+  failedAt(at: number): number;
+}
+
+/** set image -> wait for the manual pause -> promote -> wait for the end, with load running all along. */
+async function rolloutUnderLoad(step: StoryStep): Promise<StoryResult> {
+  const { env, observer, say, signal } = step;
+  const before = observer.view;
+  const revision = String(Number(before?.revision ?? '0') + 1);
+  const stopLoad = new AbortController();
+  const onAbort = (): void => stopLoad.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const tally = new SplitTally();
+  const failedTimeline: { at: number; failed: number }[] = [];
+  let lastTick = performance.now();
+  let weightAtLastTick = observer.view?.weight ?? 0;
+  let lastLine = 0;
+  const onProgress = (p: LoadProgress): void => {
+    const now = performance.now();
+    const weight = observer.view?.weight ?? 0;
+    tally.add({
+      weightAtStart: weightAtLastTick,
+      weightAtEnd: weight,
+      changedMsBeforeStart: lastTick - observer.weightChangedAt,
+      stable: p.window.deployments.stable,
+      canary: p.window.deployments.canary,
+    });
+    failedTimeline.push({ at: now, failed: p.totals.failed });
+    lastTick = now;
+    weightAtLastTick = weight;
+    if (p.final || now - lastLine >= 5_000) {
+      lastLine = now;
+      const d = p.totals.deployments;
+      say(`load: ${p.totals.completed} requests (stable ${d.stable}, canary ${d.canary}), ${p.totals.failed} failed`);
+    }
+  };
+  say(`load: ${step.rate} requests/s through the router (GET /success, Host: sample.app), checked like the seed's k6 script`);
+  const load = runLoad(
+    {
+      url: `${env.routerUrl}/success`,
+      headers: SEED_HEADERS,
+      profile: constantProfile(step.rate, 10 * 60_000),
+      expect: { node: env.nodeName },
+    },
+    { signal: stopLoad.signal, onProgress },
+  );
+  let firstTrafficAt: number | undefined;
+  let promotedAt: number | undefined;
+  let endedAt = performance.now();
+  try {
+    say(`kanary set image ${SEED_ROLLOUT} sample-app=${step.image} -n ${SEED_NAMESPACE}   (the ${step.label})`);
+    await env.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', { container: 'sample-app', image: step.image });
+    const paused = await observer.until(
+      (v) => v.revision === revision && v.phase === 'Paused' && v.step === 1,
+      'the canary to reach the manual pause at step 1',
+      30_000,
+      signal,
+    );
+    firstTrafficAt = observer.weightChangedAt;
+    say(`paused at step 1 (pause: {}) with ${paused.weight}% to the canary; the article promotes by hand here, the demo in ${step.holdMs / 1000} s`);
+    await sleep(step.holdMs, undefined, signal ? { signal } : {});
+    say(`kanary promote ${SEED_ROLLOUT} -n ${SEED_NAMESPACE}`);
+    await env.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');
+    promotedAt = performance.now();
+    await observer.until((v) => step.until(v, revision), step.untilWhat, step.timeoutMs, signal);
+    endedAt = performance.now();
+    if (step.afterMs !== undefined) await sleep(step.afterMs, undefined, signal ? { signal } : {});
+  } finally {
+    stopLoad.abort();
+    signal?.removeEventListener('abort', onAbort);
+  }
+  const summary = await load;
+  signal?.throwIfAborted();
+  const final = observer.view;
+  return {
+    outcome: {
+      phase: final?.phase ?? 'unknown',
+      message: final?.message ?? '',
+      revision,
+      load: summary,
+      splits: tally
+        .splits()
+        .filter((s) => s.weight > 0 && s.weight < 100)
+        .map((s) => ({ ...s, ...withinBinomialBound(s) })),
+    },
+    firstTrafficAt,
+    promotedAt,
+    endedAt,
+    failedAt: (at) => {
+      let failed = 0;
+      for (const f of failedTimeline) {
+        failed = f.failed;
+        if (f.at >= at) break;
+      }
+      return failed;
+    },
+  };
+}
+
+/** One narrated line per observed change. */
+function narrate(e: ObservedEvent, say: (text: string, at?: number) => void): void {
+  if (e.kind === 'rollout') {
+    const v = e.view;
+    const p = e.previous;
+    const what: string[] = [];
+    if (p !== undefined && p.currentHash !== v.currentHash) what.push(`revision ${v.revision}: new ReplicaSet ${v.currentHash}`);
+    if (p !== undefined && p.weight !== v.weight) what.push(`canary weight ${p.weight}% -> ${v.weight}%`);
+    if (p !== undefined && p.stableHash !== v.stableHash) what.push(`stable is now ${v.stableHash}`);
+    if (p === undefined || p.phase !== v.phase) what.push(v.phase);
+    if (v.phase === 'Degraded' && v.message !== '') what.push(v.message);
+    const step = v.step === undefined ? 'step -' : `step ${v.step}/${v.steps}`;
+    say(`${step.padEnd(9)} weight ${String(v.weight).padStart(3)}%  ${v.phase.padEnd(11)} ${what.join('; ')}`, e.at);
+    return;
+  }
+  if (e.kind === 'measurement') {
+    say(`analysis ${e.run}: ${e.metric} measured ${e.value === '' ? '-' : e.value} -> ${e.phase}${e.message === '' ? '' : ` (${e.message})`}`, e.at);
+    return;
+  }
+  say(`analysis ${e.run}: ${e.phase}${e.message === '' ? '' : ` - ${e.message}`}`, e.at);
+}
+
+

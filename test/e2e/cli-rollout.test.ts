@@ -14,7 +14,7 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'kanary.js');
  * Journey: the CLI verbs over a real server, against a rollout the real controller moves: get, list, set image,
  * status exit codes, promote, abort, retry; and `get rollout --watch` in a pseudo-terminal showing a live change.
  */
-describe('kanary CLI over a live server', { timeout: 60_000 }, () => {
+describe('kanary CLI over a live server', { timeout: 120_000 }, () => {
   let world: LiveWorld;
   let env: Record<string, string>;
 

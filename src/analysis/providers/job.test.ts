@@ -84,12 +84,13 @@ describe('job provider (local mode)', () => {
     expect(m.message).toContain('DeadlineExceeded');
   });
 
-  it('terminate kills the process and marks the measurement Inconclusive', async () => {
+  it('terminate kills the process and marks the measurement Successful, as Argo does', async () => {
     const p = new JobProvider();
     const metric = jobMetric('setTimeout(() => {}, 60000)');
     const started = await p.run(run, metric, ctx);
     const stopped = await p.terminate(run, metric, started, ctx);
-    expect(stopped.phase).toBe('Inconclusive');
+    expect(stopped.phase).toBe('Successful');
+    expect(started.phase).toBe('Running');
     expect(stopped.finishedAt).toBeDefined();
     expect(p.running).toBe(0);
   });

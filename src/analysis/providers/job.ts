@@ -8,7 +8,8 @@ import type { MetricProvider, ProviderContext } from './types.js';
  * values, its `workingDir`; the image is not pulled). Asynchronous like Argo's: `run` starts the process and
  * returns Running with a resumeAt; `resume` reports Successful on exit 0 and Failed otherwise, with the output tail
  * as the message. `activeDeadlineSeconds` (or the provider's timeout) kills it: Failed, DeadlineExceeded.
- * `terminate` kills it: Inconclusive (the engine then says "Metric Terminated"). Conditions are not used.
+ * `terminate` kills it: Successful, as Argo's job provider does (the engine then says "Metric Terminated").
+ * Conditions are not used.
  */
 
 export interface JobProviderOptions {
@@ -172,7 +173,9 @@ export class JobProvider implements MetricProvider {
       await job.exited;
       clearTimeout(grace);
     }
-    const done: Measurement = { ...measurement, phase: 'Inconclusive', finishedAt: isoAt(ctx.now()) };
+    // Argo's job provider deletes the Job and calls the measurement Successful (the engine adds "Metric
+    // Terminated"), so a run stopped at the end of a rollout is not held against the canary.
+    const done: Measurement = { ...measurement, phase: 'Successful', finishedAt: isoAt(ctx.now()) };
     delete done.resumeAt;
     return done;
   }

@@ -9,4 +9,12 @@ export {
 } from './reconcile.js';
 export { podNameFor, POD_NAME_ALPHABET } from './pod-name.js';
 export { isActive, isReady, isAvailable, compareForDeletion } from './pod-state.js';
-export type { ReplicaSetLike, ReplicaSetStatus, PodLike, PodRef, PodMetadataPatch, ReplicaSetAction } from './types.js';
+export type {
+  ReplicaSetLike,
+  ReplicaSetStatus,
+  PodLike,
+  PodRef,
+  PodMetadataPatch,
+  ReplicaSetAction,
+  NewPod,
+} from './types.js';

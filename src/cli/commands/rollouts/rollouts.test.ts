@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useColor } from '../../render/index.js';
 import { dashboardUrl } from './dashboard.js';
 import { parseBlock } from './sse.js';
@@ -54,16 +54,23 @@ describe('dashboardUrl', () => {
 });
 
 describe('throttle', () => {
-  it('paints a burst once, then again after the interval', async () => {
-    let frames = 0;
-    const t = throttle(() => frames++, 30);
-    for (let i = 0; i < 20; i++) t.request();
-    await new Promise((r) => setTimeout(r, 10));
-    expect(frames).toBe(1);
-    t.request();
-    t.request();
-    await new Promise((r) => setTimeout(r, 60));
-    expect(frames).toBe(2);
-    t.cancel();
+  it('paints a burst once, then again after the interval', () => {
+    vi.useFakeTimers();
+    try {
+      let frames = 0;
+      const t = throttle(() => frames++, 100);
+      for (let i = 0; i < 20; i++) t.request();
+      vi.advanceTimersByTime(1);
+      expect(frames).toBe(1);
+      t.request();
+      t.request();
+      vi.advanceTimersByTime(50);
+      expect(frames).toBe(1);
+      vi.advanceTimersByTime(50);
+      expect(frames).toBe(2);
+      t.cancel();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -10,6 +10,7 @@ import { startLocalCluster, type LocalCluster } from '../local/cluster/index.js'
 import { IMAGE_MAP_FILE } from '../local/images/index.js';
 import { kindByName } from '../server/index.js';
 import { demoImageMap, SEED_NAMESPACE, SEED_ROLLOUT, seedObjects, type AnalysisSource, type DemoTiming } from './manifests.js';
+import { serviceDiscovery, type ServiceDiscovery } from './discovery.js';
 import { startPrometheus, type DemoPrometheus } from './prometheus.js';
 
 /**
@@ -49,8 +50,10 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
   const stage = options.onStage ?? ((): void => undefined);
   let cluster: LocalCluster | undefined;
   let prometheus: DemoPrometheus | undefined;
+  let discovery: ServiceDiscovery | undefined;
   const stopAll = async (): Promise<void> => {
     await prometheus?.stop().catch(() => undefined);
+    await discovery?.close();
     await cluster?.close({ everything: true }).catch(() => undefined);
     if (ownsDir) rmSync(stateDir, { recursive: true, force: true });
   };
@@ -70,8 +73,9 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
     const client = new KanaryClient({ url: cluster.url, token: cluster.token });
     if (promPort !== undefined) {
       promPort.release();
-      prometheus = await startPrometheus({ clusterUrl: cluster.url, port: promPort.port });
-      stage(`prometheus up at ${prometheus.url}, discovering targets from ${cluster.url}/api/v1/sd/prometheus`);
+      discovery = await serviceDiscovery(cluster.url, cluster.store);
+      prometheus = await startPrometheus({ sdUrl: discovery.url, port: promPort.port });
+      stage(`prometheus up at ${prometheus.url}, discovering the ServiceMonitor's targets from ${discovery.url}`);
     }
     for (const obj of seedObjects({ source: options.source, ...(options.timing ? { timing: options.timing } : {}) })) {
       await applyObject(client, obj);
@@ -93,6 +97,7 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
       stop: stopAll,
       detach: async () => {
         await prometheus?.stop().catch(() => undefined);
+        await discovery?.close();
         await c.close();
       },
     };

@@ -61,8 +61,8 @@ export interface DemoPrometheus {
 }
 
 export interface StartPrometheusOptions {
-  /** Kanary's API base URL; targets come from `<url>/api/v1/sd/prometheus`. */
-  clusterUrl: string;
+  /** The HTTP service discovery endpoint (Kanary's `<api>/api/v1/sd/prometheus`). */
+  sdUrl: string;
   binary?: string;
   /** Where the config and TSDB go (removed by stop()); default a new temp dir. */
   dataDir?: string;
@@ -89,7 +89,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   }
   const dir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kanary-demo-prometheus-'));
   const configFile = join(dir, 'prometheus.yml');
-  writeFileSync(configFile, prometheusConfig(`${options.clusterUrl}/api/v1/sd/prometheus`));
+  writeFileSync(configFile, prometheusConfig(options.sdUrl));
   const port = options.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(

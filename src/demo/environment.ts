@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,6 +8,7 @@ import { KanaryClient } from '../client/index.js';
 import { KanaryError } from '../common/index.js';
 import { startLocalCluster, type LocalCluster } from '../local/cluster/index.js';
 import { IMAGE_MAP_FILE } from '../local/images/index.js';
+import { Supervisor } from '../local/supervisor/index.js';
 import { kindByName } from '../server/index.js';
 import { demoImageMap, SEED_NAMESPACE, SEED_ROLLOUT, seedObjects, type AnalysisSource, type DemoTiming } from './manifests.js';
 import { serviceDiscovery, type ServiceDiscovery } from './discovery.js';
@@ -55,6 +56,7 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
     await prometheus?.stop().catch(() => undefined);
     await discovery?.close();
     await cluster?.close({ everything: true }).catch(() => undefined);
+    if (cluster !== undefined) await sweepPods(stateDir);
     if (ownsDir) rmSync(stateDir, { recursive: true, force: true });
   };
   try {
@@ -127,6 +129,23 @@ export async function waitFor(
     if (await test()) return;
     if (Date.now() > deadline) throw new KanaryError('TIMEOUT', `timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+/**
+ * Stops pod processes a closing cluster may have left behind, as `kanary down` does: a fresh supervisor on the
+ * state dir reads the pod records and stops every process whose pod no longer exists. (A pod restarted by a sync
+ * that raced the cluster's own shutdown would otherwise outlive the demo.)
+ */
+async function sweepPods(stateDir: string): Promise<void> {
+  const supervisor = new Supervisor({ stateDir });
+  try {
+    await supervisor.sync([]);
+    await supervisor.stopAll();
+    const records = join(stateDir, 'pods');
+    for (let i = 0; i < 100 && existsSync(records) && readdirSync(records).length > 0; i++) await sleep(100);
+  } finally {
+    await supervisor.close();
   }
 }
 

@@ -8,6 +8,7 @@ import { realClock, type Clock, type ReconcileReport } from '../controller/runti
 import type { ResourceStore } from '../store/index.js';
 import { createKubernetesStore, type CreateKubernetesStoreOptions } from './store.js';
 import { DEFAULT_INSTANCE_ID, withInstanceId } from './instance.js';
+import { KubernetesJobProvider } from './job-provider.js';
 import { LeaderElector, type LeaderElectorOptions } from './leader.js';
 import { ControllerMetrics, startMetricsServer, type MetricsSnapshot } from './metrics.js';
 
@@ -35,7 +36,7 @@ export interface ControllerMainOptions extends CreateKubernetesStoreOptions {
   instanceId?: string;
   /** Run the AnalysisRun controller here; default true (tests that stand in for it turn it off). */
   runAnalysis?: boolean;
-  /** Analysis providers; default Prometheus and web (no local process jobs inside the controller pod). */
+  /** Analysis providers; default Prometheus, web, and job (batch/v1 Jobs in the run's namespace). */
   providers?: ProviderRegistry;
   clock?: Clock;
   version?: string;
@@ -69,7 +70,11 @@ export async function startController(options: ControllerMainOptions = {}): Prom
   const store = instanceId === '' ? base : withInstanceId(base, instanceId);
   const metrics = new ControllerMetrics(options.version);
   const providers =
-    options.providers ?? new ProviderRegistry().register(new PrometheusProvider()).register(new WebProvider());
+    options.providers ??
+    new ProviderRegistry()
+      .register(new PrometheusProvider())
+      .register(new WebProvider())
+      .register(new KubernetesJobProvider({ store: base }));
   const observe = (report: ReconcileReport): void => {
     metrics.observe(report);
     if (report.outcome === 'error') log(`${report.controller} ${report.key}: ${report.error?.message ?? 'error'}`);

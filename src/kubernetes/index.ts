@@ -11,6 +11,12 @@ export {
 export { KubeClient, loadKubeConfig, defaultNamespaceOf, type KubeConnectionOptions } from './client.js';
 export { BUILTIN_KINDS, KindRegistry, type KindMapping } from './kinds.js';
 export { codeOf, kubeError } from './errors.js';
+export {
+  KubernetesJobProvider,
+  ANALYSIS_RUN_METRIC_LABEL,
+  ANALYSIS_RUN_NAME_LABEL,
+  type KubernetesJobProviderOptions,
+} from './job-provider.js';
 export { LeaderElector, type LeaderElectorOptions, type Lease } from './leader.js';
 export {
   ControllerMetrics,

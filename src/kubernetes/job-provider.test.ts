@@ -10,10 +10,11 @@ import { KubernetesStore } from './store.js';
 describe('KubernetesJobProvider (fake API server)', () => {
   let fake: FakeApiServer;
   let store: KubernetesStore;
-  let now = Date.parse('2026-01-01T00:00:00Z');
+  let now = 0;
   const ctx = { now: () => now };
 
   beforeEach(async () => {
+    now = Date.parse('2026-01-01T00:00:00Z');
     fake = await FakeApiServer.start({ bookmarkIntervalMs: 0 });
     const kc = new KubeConfig();
     kc.loadFromString(fake.kubeconfig());

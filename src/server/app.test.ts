@@ -107,13 +107,8 @@ describe('the HTTP API', () => {
     });
     const res = await app.request('/api/v1/namespaces/demo/rollouts/r/abort', { method: 'POST', headers: auth });
     expect(res.status).toBe(200);
-    const stored = await store.get<{
-      kind: string;
-      apiVersion: string;
-      metadata: object;
-      status?: { abort?: boolean };
-    }>('Rollout', 'demo', 'r');
-    expect(stored?.status?.abort).toBe(true);
+    const stored = await store.get('Rollout', 'demo', 'r');
+    expect((stored?.status as { abort?: boolean } | undefined)?.abort).toBe(true);
     const unknown = await app.request('/api/v1/namespaces/demo/rollouts/r/explode', { method: 'POST', headers: auth });
     expect(unknown.status).toBe(404);
   });

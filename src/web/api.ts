@@ -66,7 +66,8 @@ async function errorText(res: Response): Promise<string> {
 export interface TrafficSide {
   rps: number;
   errorRate: number;
-  p99Ms: number;
+  /** Null when the window saw no requests. */
+  p99Ms: number | null;
 }
 
 export interface Traffic {

@@ -59,7 +59,7 @@ function Row({ label, side, tone }: { label: string; side: TrafficSide | null; t
       <td className={side !== null && side.errorRate > 0.01 ? 'text-bad' : undefined}>
         {side === null ? '–' : `${(side.errorRate * 100).toFixed(2)}%`}
       </td>
-      <td>{side === null ? '–' : `${Math.round(side.p99Ms)} ms`}</td>
+      <td>{side?.p99Ms == null ? '–' : `${Math.round(side.p99Ms)} ms`}</td>
     </tr>
   );
 }

@@ -1,0 +1,229 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Pod } from '../../src/api/index.js';
+import {
+  applyAll,
+  binomialBounds,
+  burst,
+  get,
+  Load,
+  rolloutView,
+  runCli,
+  SEED_IMAGE,
+  SEED_NAMESPACE,
+  SEED_ROLLOUT,
+  seedWith,
+  startInProcessCluster,
+  waitFor,
+  waitForRollout,
+} from '../harness/local-cluster.js';
+import type { InProcessCluster } from '../harness/local-cluster.js';
+
+/**
+ * Issue 6's journey on the real local cluster: the seed's manifests (analysis dropped, the 5m pauses shortened to
+ * 1s) over real SQLite, the real router process and the sample app as real pod processes. The tests run in order
+ * on one cluster: each picks the rollout up where the previous one left it.
+ */
+
+const STEPS = [
+  { setWeight: 25 },
+  { pause: {} },
+  { setWeight: 50 },
+  { pause: { duration: '1s' } },
+  { setWeight: 75 },
+  { pause: { duration: '1s' } },
+];
+
+let c: InProcessCluster;
+let stableHash = '';
+let canaryHash = '';
+
+const router = (): string => c.cluster.routerUrl;
+const cliEnv = (): Record<string, string> => ({ KANARY_STATE_DIR: c.stateDir });
+
+async function podsOf(hash: string): Promise<Pod[]> {
+  const pods = await c.client.list<Pod & { metadata: { name: string } }>(
+    'pods',
+    SEED_NAMESPACE,
+    `rollouts-pod-template-hash=${hash}`,
+  );
+  return pods as Pod[];
+}
+
+describe('local cluster: the seed journey', () => {
+  beforeAll(async () => {
+    c = await startInProcessCluster();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('serves /success from a stable pod once the seed manifests are applied', async () => {
+    await applyAll(c.client, seedWith({ steps: STEPS, dropAnalysis: true, scaleDownDelaySeconds: 2 }));
+    const v = await waitForRollout(c.client, (r) => r.phase === 'Healthy', 20_000, 'the first revision to be Healthy');
+    stableHash = v.stableRS ?? '';
+    expect(stableHash).not.toBe('');
+    const reply = await waitFor(
+      async () => {
+        const r = await get(router());
+        return r.status === 200 ? r : undefined;
+      },
+      10_000,
+      'a 200 through the router',
+    );
+    expect(reply.deployment).toBe('stable');
+    expect(reply.pod).toMatch(new RegExp(`^${SEED_ROLLOUT}-${stableHash}-[a-z0-9]{5}$`));
+  });
+
+  it('answers 401 to a mutating call without the token, keeps the token file 0600, and lets the CLI find both', async () => {
+    const res = await fetch(`${c.cluster.url}/api/v1/namespaces/${SEED_NAMESPACE}/rollouts/${SEED_ROLLOUT}/pause`, {
+      method: 'POST',
+    });
+    expect(res.status).toBe(401);
+    const wrong = await fetch(`${c.cluster.url}/api/v1/namespaces/${SEED_NAMESPACE}/services/x`, {
+      method: 'DELETE',
+      headers: { authorization: 'Bearer not-the-token' },
+    });
+    expect(wrong.status).toBe(401);
+    expect((await rolloutView(c.client)).paused).toBe(false);
+    expect(statSync(join(c.stateDir, 'token')).mode & 0o777).toBe(0o600);
+
+    const got = await runCli(['get', 'rollout', SEED_ROLLOUT, '-n', SEED_NAMESPACE, '-o', 'json'], cliEnv());
+    expect(got.stderr).toBe('');
+    expect(got.code).toBe(0);
+    expect((JSON.parse(got.stdout) as { metadata: { name: string } }).metadata.name).toBe(SEED_ROLLOUT);
+  });
+
+  it('`kanary logs POD` prints the pod output', async () => {
+    const [pod] = await podsOf(stableHash);
+    const name = pod?.metadata.name ?? '';
+    const logs = await runCli(['logs', name, '-n', SEED_NAMESPACE], cliEnv());
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/sample-app listening http=127\.1\.\d+\.\d+:8080/);
+  });
+
+  it('after set image, pauses at weight 25 and splits 2,000 requests within the binomial 99.9% bound', async () => {
+    // Through the CLI: a mutating call that needs the token found in the state dir.
+    const set = await runCli(
+      ['set', 'image', SEED_ROLLOUT, `sample-app=${SEED_IMAGE}:2.0.0`, '-n', SEED_NAMESPACE],
+      cliEnv(),
+    );
+    expect(set.code, set.stderr).toBe(0);
+    const v = await waitForRollout(
+      c.client,
+      (r) => r.step === 1 && r.paused && r.canaryWeight === 25 && r.currentPodHash !== stableHash,
+      30_000,
+      'step 1 paused at weight 25',
+    );
+    canaryHash = v.currentPodHash ?? '';
+    await waitFor(
+      async () => ((await podsOf(canaryHash))[0]?.status?.containerStatuses?.[0]?.ready === true ? true : undefined),
+      20_000,
+      'the canary pod to be ready',
+    );
+    await c.cluster.flushRouter();
+
+    const replies = await burst(router(), 2000, 16);
+    const failed = replies.filter((r) => r.status !== 200);
+    expect(failed).toEqual([]);
+    const canary = replies.filter((r) => r.deployment === 'canary').length;
+    const stable = replies.filter((r) => r.deployment === 'stable').length;
+    expect(canary + stable).toBe(2000);
+    const { low, high } = binomialBounds(2000, 0.25);
+    console.info(`canary share at weight 25: ${canary}/2000 (bound ${low.toFixed(0)}..${high.toFixed(0)})`);
+    expect(canary).toBeGreaterThanOrEqual(low);
+    expect(canary).toBeLessThanOrEqual(high);
+  });
+
+  it('X-Canary: always always reaches the canary and never never does', async () => {
+    const always = await burst(router(), 200, 8, { 'X-Canary': 'always' });
+    const never = await burst(router(), 200, 8, { 'X-Canary': 'never' });
+    expect(always.map((r) => `${r.status} ${r.deployment}`)).toEqual(Array(200).fill('200 canary'));
+    expect(never.map((r) => `${r.status} ${r.deployment}`)).toEqual(Array(200).fill('200 stable'));
+    for (const r of always) expect(r.pod?.startsWith(`${SEED_ROLLOUT}-${canaryHash}-`)).toBe(true);
+  });
+
+  it('restarts a kill -9ed canary process with backoff; clients see no failure and the canary gets traffic again once ready', async () => {
+    const [before] = await podsOf(canaryHash);
+    const status = before?.status?.containerStatuses?.[0];
+    const pid = Number(/^process:\/\/(\d+)$/.exec(status?.containerID ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(1);
+    const restarts = status?.restartCount ?? 0;
+
+    const load = new Load(router, 100, 30).start();
+    await new Promise((r) => setTimeout(r, 500));
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const after = await waitFor(
+      async () => {
+        const [p] = await podsOf(canaryHash);
+        const s = p?.status?.containerStatuses?.[0];
+        return s !== undefined && s.restartCount > restarts && s.ready === true ? s : undefined;
+      },
+      20_000,
+      'the canary container to restart and be ready',
+    );
+    await c.cluster.flushRouter();
+    // Canary answers resume after the restart.
+    await waitFor(
+      async () => (load.replies.some((r) => r.at > Date.now() - 300 && r.deployment === 'canary') ? true : undefined),
+      10_000,
+      'canary answers after the restart',
+    );
+    const replies = await load.stop();
+    expect(after.restartCount).toBe(restarts + 1);
+    expect(after.lastState?.terminated?.exitCode).toBe(137);
+    expect(after.containerID).not.toBe(status?.containerID);
+    const failures = replies.filter((r) => r.status !== 200);
+    console.info(
+      `canary kill: ${replies.length} requests, ${failures.length} failed, restart ready after ${Date.now() - killedAt} ms`,
+    );
+    expect(failures).toEqual([]);
+  });
+
+  it('completes Healthy with the canary revision as stable after promote (CLI)', async () => {
+    const promote = await runCli(['promote', SEED_ROLLOUT, '-n', SEED_NAMESPACE], cliEnv());
+    expect(promote.code, promote.stderr).toBe(0);
+    const v = await waitForRollout(
+      c.client,
+      (r) => r.phase === 'Healthy' && r.stableRS === canaryHash,
+      30_000,
+      'Healthy on the canary revision',
+    );
+    expect(v.currentPodHash).toBe(canaryHash);
+    // The old stable is scaled down (scaleDownDelaySeconds 2) and all traffic goes to the new revision.
+    await waitFor(async () => ((await podsOf(stableHash)).length === 0 ? true : undefined), 20_000, 'old pods gone');
+    await c.cluster.flushRouter();
+    const replies = await burst(router(), 100, 8);
+    expect(replies.every((r) => r.status === 200 && r.pod?.startsWith(`${SEED_ROLLOUT}-${canaryHash}-`))).toBe(true);
+  });
+
+  it('loses zero requests across 100 weight changes under load (promote through 100 setWeight steps)', async () => {
+    // A Rollout whose steps alternate the weight between 10 and 90, each followed by an indefinite pause: every
+    // promote moves to the next setWeight, the controller rewrites the canary Ingress' weight and the server
+    // pushes the router a new table, while a constant load runs through the router.
+    const steps: unknown[] = [];
+    for (let i = 0; i < 100; i++) steps.push({ setWeight: i % 2 === 0 ? 10 : 90 }, { pause: {} });
+    const [rollout] = seedWith({ steps, dropAnalysis: true, image: `${SEED_IMAGE}:3.0.0` }).filter(
+      (o) => o.kind === 'Rollout',
+    );
+    if (rollout === undefined) throw new Error('the seed has no Rollout');
+    const load = new Load(router, 100, 90).start();
+    await applyAll(c.client, [rollout]);
+    const weights: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const v = await waitForRollout(c.client, (r) => r.step === 2 * i + 1 && r.paused, 15_000, `pause ${i}`);
+      weights.push(v.canaryWeight ?? -1);
+      if (i < 99) await c.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');
+    }
+    await c.cluster.flushRouter();
+    const replies = await load.stop();
+    expect(weights).toEqual(Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 10 : 90)));
+    const failures = replies.filter((r) => r.status !== 200);
+    const canary = replies.filter((r) => r.deployment === 'canary').length;
+    console.info(`100 weight changes: ${replies.length} requests, ${failures.length} failed, ${canary} to canary`);
+    expect(failures).toEqual([]);
+    expect(canary).toBeGreaterThan(0);
+  }, 120_000);
+});

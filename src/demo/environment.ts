@@ -6,9 +6,9 @@ import type { KubeObject, Rollout } from '../api/index.js';
 import { registerKanaryProviders } from '../analysis/providers/index.js';
 import { KanaryClient } from '../client/index.js';
 import { KanaryError } from '../common/index.js';
-import { startLocalCluster, type LocalCluster } from '../local/cluster/index.js';
+import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '../local/cluster/index.js';
 import { IMAGE_MAP_FILE } from '../local/images/index.js';
-import { Supervisor } from '../local/supervisor/index.js';
+import { Supervisor, type PodIPRange } from '../local/supervisor/index.js';
 import { kindByName } from '../server/index.js';
 import { demoImageMap, SEED_NAMESPACE, SEED_ROLLOUT, seedObjects, type AnalysisSource, type DemoTiming } from './manifests.js';
 import { serviceDiscovery, type ServiceDiscovery } from './discovery.js';
@@ -41,6 +41,8 @@ export interface SeedEnvironmentOptions {
   source: AnalysisSource;
   timing?: DemoTiming;
   log?: (message: string) => void;
+  /** Pod addresses; default a random /24 of 127.2.0.0-127.250.255.255, away from `kanary server`'s 127.1.0.0/16. */
+  podIPRange?: PodIPRange;
   /** Called as each part comes up (for the narration). */
   onStage?: (stage: string) => void;
 }
@@ -63,14 +65,18 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
     writeFileSync(join(stateDir, IMAGE_MAP_FILE), demoImageMap());
     // The seed's template names the in-cluster Prometheus; it is replaced by the one started below.
     const promPort = options.source === 'prometheus' ? await reservePort() : undefined;
-    cluster = await startLocalCluster({
+    // `podIPRange` keeps this cluster's pods off the addresses of another local cluster on the machine (a
+    // `kanary server`, a test). It takes effect once startLocalCluster passes it on to its supervisor.
+    const clusterOptions: LocalClusterOptions & { podIPRange?: PodIPRange } = {
       stateDir,
       port: 0,
       routerPort: 0,
+      podIPRange: options.podIPRange ?? randomPodIPRange(),
       ...(promPort === undefined ? {} : { prometheusAddress: `http://127.0.0.1:${promPort.port}` }),
       providers: (registry, ctx) => void registerKanaryProviders(registry, { routerAddress: ctx.routerUrl }),
       log: options.log ?? ((): void => undefined),
-    });
+    };
+    cluster = await startLocalCluster(clusterOptions);
     stage(`local cluster up: API ${cluster.url}, router ${cluster.routerUrl}`);
     const client = new KanaryClient({ url: cluster.url, token: cluster.token });
     if (promPort !== undefined) {
@@ -147,6 +153,12 @@ async function sweepPods(stateDir: string): Promise<void> {
   } finally {
     await supervisor.close();
   }
+}
+
+export function randomPodIPRange(random: () => number = Math.random): PodIPRange {
+  const a = 2 + Math.floor(random() * 249);
+  const b = Math.floor(random() * 256);
+  return { from: `127.${a}.${b}.1`, to: `127.${a}.${b}.254` };
 }
 
 /** Holds a free loopback port until `release`, so the cluster can be told Prometheus' address before it runs. */

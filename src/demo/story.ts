@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Pod } from '../api/index.js';
 import { constantProfile, runLoad, SEED_HEADERS, type LoadProgress, type LoadSummary } from '../load/index.js';
 import { startSeedEnvironment, type SeedEnvironment } from './environment.js';
 import {
@@ -167,6 +168,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     if (faulty.failedBeforeAbort === 0) problems.push('the faulty version failed no request before the abort');
     keepRunning = options.keep === true;
   } finally {
+    if (problems.length > 0) problems.push(...(await restartHints(env)));
     observer?.stop();
     if (!keepRunning) await env.stop();
   }
@@ -180,6 +182,24 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     totalMs,
     environment: keepRunning ? env : undefined,
   };
+}
+
+/** Pods that restarted: the usual cause of a story gone wrong on a busy machine. */
+async function restartHints(env: SeedEnvironment): Promise<string[]> {
+  try {
+    const pods = await env.client.list<Pod>('pods', SEED_NAMESPACE);
+    return pods.flatMap((p) =>
+      (p.status?.containerStatuses ?? [])
+        .filter((c) => (c.restartCount ?? 0) > 0)
+        .map(
+          (c) =>
+            `pod ${p.metadata.name ?? ''} (${p.status?.podIP ?? '?'}) restarted ${c.restartCount ?? 0} times; ` +
+            'another local cluster using the same pod addresses is a common cause (see its log with kanary logs)',
+        ),
+    );
+  } catch {
+    return [];
+  }
 }
 
 interface StoryStep {

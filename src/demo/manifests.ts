@@ -27,7 +27,7 @@ export interface DemoTiming {
   interval: string;
 }
 
-export const DEMO_TIMING: DemoTiming = { pause: '4s', interval: '2s' };
+export const DEMO_TIMING: DemoTiming = { pause: '5s', interval: '2s' };
 
 /** How the success share is measured: the seed's PromQL against a real Prometheus, or Kanary's router. */
 export type AnalysisSource = 'prometheus' | 'router';

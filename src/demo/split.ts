@@ -52,7 +52,7 @@ export class SplitTally {
  * standard deviations of the binomial mean, plus a continuity allowance of one request. At weight 0 or 100 any
  * request on the wrong side is inconsistent.
  */
-export function withinBinomialBound(split: WeightSplit, z = 4): { ok: boolean; share: number; bound: number } {
+export function withinBinomialBound(split: WeightSplit, z = 3.5): { ok: boolean; share: number; bound: number } {
   const n = split.stable + split.canary;
   const p = split.weight / 100;
   const share = n === 0 ? 0 : split.canary / n;

@@ -77,8 +77,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const out = options.out;
   const signal = options.signal;
   const timing = options.timing ?? DEMO_TIMING;
-  const holdMs = options.holdMs ?? 3_000;
-  const rate = options.rate ?? 25;
+  const holdMs = options.holdMs ?? 4_000;
+  const rate = options.rate ?? 40;
   const stamp = (at = performance.now()): string => `${((at - t0) / 1000).toFixed(1).padStart(5)}s`;
   const say = (text: string, at?: number): void => out(`${stamp(at)}  ${text}`);
 
@@ -140,6 +140,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
     // Act 2: a faulty version: analysis aborts it.
     say(`now a faulty version: ${FAULTY_IMAGE}, which fails ${100 * FAULTY_ERROR_RATE}% of its requests (ERROR_RATE=${FAULTY_ERROR_RATE} in the image map)`);
+    say(
+      'note: revision 2\'s pod still answers "deployment":"canary" although it is stable now: its environment was fixed ' +
+        'when it started, as in Kubernetes; so for this rollout the responses do not tell the tracks apart',
+    );
     const badStory = await rolloutUnderLoad({
       env,
       observer: obs,

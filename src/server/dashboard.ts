@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 
 const TYPES: Record<string, string> = {
@@ -14,12 +15,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
+/** Where `npm run prepare` (vite build) puts the dashboard bundle: `dist/web` at the package root. */
+export const DASHBOARD_DIST_DIR = fileURLToPath(new URL('../../dist/web', import.meta.url));
+
 /**
  * Serves the built dashboard (`vite build` output) at `/`: files as they are, and `index.html` for any other path
  * outside `/api/` so the single-page app's own routes survive a reload. Hashed assets are cached for a year, the
  * page itself never. When the bundle is missing, `/` explains how to build it instead of a bare 404.
  */
-export function mountDashboard(app: Hono, distDir: string): void {
+export function mountDashboard(app: Hono, distDir: string = DASHBOARD_DIST_DIR): void {
   const root = resolve(distDir);
   app.get('*', (c, next) => {
     const path = decodeURIComponent(new URL(c.req.url).pathname);

@@ -124,6 +124,8 @@ describe('local cluster: the seed journey', () => {
     );
     await c.cluster.flushRouter();
 
+    const table = await fetch(`${router()}/_kanary/table`).then((r) => r.text());
+    console.info(table);
     const replies = await burst(router(), 2000, 16);
     const failed = replies.filter((r) => r.status !== 200);
     expect(failed).toEqual([]);

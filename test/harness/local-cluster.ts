@@ -40,7 +40,8 @@ export interface InProcessCluster {
 
 export async function startInProcessCluster(options: Partial<LocalClusterOptions> = {}): Promise<InProcessCluster> {
   const stateDir = options.stateDir ?? tempStateDir();
-  const cluster = await startLocalCluster({ port: 0, routerPort: 0, log: () => undefined, ...options, stateDir });
+  const log = process.env.KANARY_E2E_LOG === '1' ? (m: string): void => void process.stderr.write(`[cluster] ${m}\n`) : () => undefined;
+  const cluster = await startLocalCluster({ port: 0, routerPort: 0, log, ...options, stateDir });
   let stopped = false;
   return {
     cluster,

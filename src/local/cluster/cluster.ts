@@ -2,7 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import type { Ingress, Pod, ReplicaSet, Service } from '../../api/index.js';
+import type { Ingress, Pod, ReplicaSet, Secret, Service } from '../../api/index.js';
 import { createProviderRegistry } from '../../analysis/providers/index.js';
 import type { ProviderRegistry } from '../../analysis/providers/index.js';
 import { SERVER_FILE } from '../../client/index.js';
@@ -94,6 +94,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const supervisor = new Supervisor({
     stateDir: layout.root,
     imageMap: createImageMap({ stateDir: layout.root, env: process.env }),
+    secrets: (ns, name) => store.get<Secret>('Secret', ns, name),
     onStatus: (key, status, info) => void controllers.pods?.reportStatus(key, status, info).catch(logError(log)),
     onGone: (key, info) => void controllers.pods?.reportGone(key, info).catch(logError(log)),
   });

@@ -6,6 +6,7 @@ import { DEFAULT_NAMESPACE } from '../api/meta.js';
 import { KanaryError, httpStatusOf, toKanaryError } from '../common/index.js';
 import type { ResourceStore, WatchEvent } from '../store/types.js';
 import { checkBearer } from './auth.js';
+import { mountInfo } from './info.js';
 import { mountOperations } from './operations.js';
 import { RESOURCE_KINDS, resolveKind } from './resources.js';
 import type { ResourceKind } from './resources.js';
@@ -45,6 +46,8 @@ export function createApiApp(options: ApiOptions): Hono {
   app.get('/api/v1/healthz', (c) => c.json({ ok: true }));
   app.get('/api/v1/resources', (c) => c.json(RESOURCE_KINDS));
   app.get('/api/v1/stream', (c) => streamEvents(c, store));
+  // Before the generic routes, which would take `rolloutinfos` for a resource type.
+  mountInfo(app, store);
 
   const ns = '/api/v1/namespaces/:ns/:resource';
   app.get(ns, (c) => listObjects(c, store, c.req.param('ns')));

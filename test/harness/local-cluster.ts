@@ -25,6 +25,15 @@ export const SEED_ROLLOUT = 'sample-app';
 export const SEED_HOST = 'sample.app';
 export const SEED_IMAGE = 'ghcr.io/jhandguy/canary-deployment/sample-app';
 
+/**
+ * A pod address range of its own for each test cluster: clusters of parallel test files (and a developer's own
+ * `kanary server` on the default 127.1.0.0/24 and up) must never hand out the same `podIP:8080`.
+ */
+export function freshPodIPRange(): { from: string; to: string } {
+  const third = 64 + Math.floor(Math.random() * 190);
+  return { from: `127.1.${third}.1`, to: `127.1.${third}.254` };
+}
+
 export function tempStateDir(prefix = 'kanary-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
@@ -41,7 +50,14 @@ export interface InProcessCluster {
 export async function startInProcessCluster(options: Partial<LocalClusterOptions> = {}): Promise<InProcessCluster> {
   const stateDir = options.stateDir ?? tempStateDir();
   const log = process.env.KANARY_E2E_LOG === '1' ? (m: string): void => void process.stderr.write(`[cluster] ${m}\n`) : () => undefined;
-  const cluster = await startLocalCluster({ port: 0, routerPort: 0, log, ...options, stateDir });
+  const cluster = await startLocalCluster({
+    port: 0,
+    routerPort: 0,
+    log,
+    podIPRange: freshPodIPRange(),
+    ...options,
+    stateDir,
+  });
   let stopped = false;
   return {
     cluster,
@@ -70,11 +86,20 @@ export interface ServerProcess {
   kill9(): Promise<void>;
 }
 
-export async function startServerProcess(stateDir: string, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  stateDir: string,
+  podIPRange: { from: string; to: string },
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
     [KANARY_BIN, 'server', '--state-dir', stateDir, '--port', '0', '--router-port', '0'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KANARY_STATE_DIR: stateDir } },
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: {
+        ...process.env,
+        KANARY_STATE_DIR: stateDir,
+        KANARY_POD_IP_RANGE: `${podIPRange.from}-${podIPRange.to}`,
+      },
+    },
   );
   let out = '';
   child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));

@@ -10,11 +10,13 @@ import { AnalysisRunController } from '../../controller/analysis/index.js';
 import { RolloutController } from '../../controller/rollout/index.js';
 import { Informer, realClock } from '../../controller/runtime/index.js';
 import type { Clock } from '../../controller/runtime/index.js';
-import { createApiApp, loadOrCreateToken } from '../../server/index.js';
+import { KanaryError } from '../../common/index.js';
+import { createApiApp, loadOrCreateToken, mountDashboard } from '../../server/index.js';
 import { SqliteStore } from '../../store/index.js';
 import { createImageMap } from '../images/index.js';
 import { RouterClient } from '../router/index.js';
 import { Supervisor } from '../supervisor/index.js';
+import type { PodIPRange } from '../supervisor/index.js';
 import { mountLocalRoutes } from './local-routes.js';
 import { DEFAULT_ROUTER_PORT, DEFAULT_SERVER_PORT, stateLayout } from './layout.js';
 import type { StateLayout } from './layout.js';
@@ -33,6 +35,12 @@ export interface LocalClusterOptions {
   /** Router port, used when a router has to be started; 0 picks a free one. Default 7181. */
   routerPort?: number;
   clock?: Clock;
+  /**
+   * The loopback addresses this cluster gives its pods (default 127.1.0.1-127.1.255.254). Two clusters on one
+   * machine must use ranges that do not overlap, or their pods fight over `podIP:port`. Without this option, the
+   * environment variable `KANARY_POD_IP_RANGE` (`FROM-TO`, e.g. `127.1.7.1-127.1.7.254`) sets it.
+   */
+  podIPRange?: PodIPRange;
   /**
    * Replaces the address of every prometheus metric: a manifest written for a cluster names an in-cluster address
    * (the seed's `prometheus-operated.prometheus.svc.cluster.local`) that means nothing on one machine.
@@ -91,8 +99,10 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   await Promise.all(Object.values(informers).map((i) => i.start()));
 
   const controllers: { pods?: PodController } = {};
+  const podIPRange = options.podIPRange ?? parsePodIPRange(process.env.KANARY_POD_IP_RANGE);
   const supervisor = new Supervisor({
     stateDir: layout.root,
+    ...(podIPRange === undefined ? {} : { podIPRange }),
     imageMap: createImageMap({ stateDir: layout.root, env: process.env }),
     secrets: (ns, name) => store.get<Secret>('Secret', ns, name),
     onStatus: (key, status, info) => void controllers.pods?.reportStatus(key, status, info).catch(logError(log)),
@@ -131,6 +141,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     extend: (a) => {
       mountLocalRoutes(a, { store, routerClient, supervisor });
       options.extend?.(a);
+      mountDashboard(a);
     },
   });
   const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_SERVER_PORT });
@@ -174,6 +185,19 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       await store.close();
     },
   };
+}
+
+/** `FROM-TO` (two IPv4 addresses) as a range; undefined for an unset or empty value. */
+export function parsePodIPRange(value: string | undefined): PodIPRange | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const m = /^\s*(\d+\.\d+\.\d+\.\d+)\s*-\s*(\d+\.\d+\.\d+\.\d+)\s*$/.exec(value);
+  if (m?.[1] === undefined || m[2] === undefined) {
+    throw new KanaryError(
+      'BAD_USAGE',
+      `KANARY_POD_IP_RANGE "${value}" is not FROM-TO with two loopback addresses, e.g. 127.1.7.1-127.1.7.254`,
+    );
+  }
+  return { from: m[1], to: m[2] };
 }
 
 function isLoopback(host: string): boolean {

@@ -1,6 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildScrapeTargets, type PodLike, type ServiceLike, type ServiceMonitorLike } from '../local/discovery/index.js';
+import {
+  buildScrapeTargets,
+  type PodLike,
+  type ServiceLike,
+  type ServiceMonitorLike,
+} from '../local/discovery/index.js';
 import type { ResourceStore } from '../store/index.js';
 
 /**

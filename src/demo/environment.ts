@@ -10,7 +10,14 @@ import { startLocalCluster, type LocalCluster, type LocalClusterOptions } from '
 import { IMAGE_MAP_FILE } from '../local/images/index.js';
 import { Supervisor, type PodIPRange } from '../local/supervisor/index.js';
 import { kindByName } from '../server/index.js';
-import { demoImageMap, SEED_NAMESPACE, SEED_ROLLOUT, seedObjects, type AnalysisSource, type DemoTiming } from './manifests.js';
+import {
+  demoImageMap,
+  SEED_NAMESPACE,
+  SEED_ROLLOUT,
+  seedObjects,
+  type AnalysisSource,
+  type DemoTiming,
+} from './manifests.js';
 import { serviceDiscovery, type ServiceDiscovery } from './discovery.js';
 import { startPrometheus, type DemoPrometheus } from './prometheus.js';
 
@@ -88,7 +95,9 @@ export async function startSeedEnvironment(options: SeedEnvironmentOptions): Pro
     for (const obj of seedObjects({ source: options.source, ...(options.timing ? { timing: options.timing } : {}) })) {
       await applyObject(client, obj);
     }
-    stage(`applied the seed's manifests (${SEED_NAMESPACE}: Rollout, Services, Ingress, ServiceMonitor, AnalysisTemplate)`);
+    stage(
+      `applied the seed's manifests (${SEED_NAMESPACE}: Rollout, Services, Ingress, ServiceMonitor, AnalysisTemplate)`,
+    );
     const c = cluster;
     const rollout = async (): Promise<Rollout> => client.get<Rollout>('rollouts', SEED_NAMESPACE, SEED_ROLLOUT);
     await waitFor(async () => (await rollout()).status?.phase === 'Healthy', 'revision 1 to become Healthy', 60_000);
@@ -133,7 +142,8 @@ export async function waitFor(
   for (;;) {
     signal?.throwIfAborted();
     if (await test()) return;
-    if (Date.now() > deadline) throw new KanaryError('TIMEOUT', `timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new KanaryError('TIMEOUT', `timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(100);
   }
 }

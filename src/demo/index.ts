@@ -29,6 +29,12 @@ export {
   type DemoTiming,
 } from './manifests.js';
 export { findPrometheus, prometheusConfig, startPrometheus, type DemoPrometheus } from './prometheus.js';
-export { RolloutObserver, viewOf, describe as describeRollout, type ObservedEvent, type RolloutView } from './observer.js';
+export {
+  RolloutObserver,
+  viewOf,
+  describe as describeRollout,
+  type ObservedEvent,
+  type RolloutView,
+} from './observer.js';
 export { SplitTally, withinBinomialBound, SETTLE_MS, type SecondSample, type WeightSplit } from './split.js';
 export { withClusterLock } from './testing.js';

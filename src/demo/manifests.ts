@@ -52,7 +52,10 @@ export function seedObjects(
     (d) => d.severity === 'error',
   );
   if (errors.length > 0) {
-    throw new KanaryError('INVALID_SPEC', `the seed's manifests do not load:\n${errors.map(formatDiagnostic).join('\n')}`);
+    throw new KanaryError(
+      'INVALID_SPEC',
+      `the seed's manifests do not load:\n${errors.map(formatDiagnostic).join('\n')}`,
+    );
   }
   return objectsOf(loaded.documents).map((o) => {
     const copy = structuredClone(o) as unknown as KubeObject & Record<string, unknown>;

@@ -50,7 +50,7 @@ export class RolloutObserver {
   readonly #runPhases = new Map<string, string>();
   readonly #measurements = new Map<string, number>();
   #weightChangedAt = performance.now();
-  #error: unknown;
+  #error: Error | undefined;
 
   constructor(client: KanaryClient, ns: string, name: string, onEvent: (e: ObservedEvent) => void) {
     this.#client = client;
@@ -126,7 +126,7 @@ export class RolloutObserver {
         this.noteRun(run, at);
       }
     } catch (err) {
-      this.#error = err;
+      this.#error = err instanceof Error ? err : new Error(String(err));
     } finally {
       this.#busy = false;
     }

@@ -15,7 +15,9 @@ function splitLines(outcome: RolloutOutcome): string[] {
 /** The closing summary: time to detect, failed requests users saw, traffic split achieved per step. */
 export function renderReport(report: DemoReport): string {
   const lines: string[] = ['', 'Summary'];
-  lines.push(`  demo time: ${seconds(report.totalMs)} (analysis by ${report.source === 'prometheus' ? "the seed's PromQL on Prometheus" : 'the router provider'})`);
+  lines.push(
+    `  demo time: ${seconds(report.totalMs)} (analysis by ${report.source === 'prometheus' ? "the seed's PromQL on Prometheus" : 'the router provider'})`,
+  );
   const g = report.good;
   if (g !== undefined) {
     const m = g.load.metrics;

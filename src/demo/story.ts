@@ -108,7 +108,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   let faulty: DemoReport['faulty'];
   let keepRunning = false;
   try {
-    say(`revision 1 (${GOOD_IMAGE.replace(/:latest$/, ':1.0.0')}) is Healthy and serves 100% through the router at ${env.routerUrl} (Host: sample.app)`);
+    say(
+      `revision 1 (${GOOD_IMAGE.replace(/:latest$/, ':1.0.0')}) is Healthy and serves 100% through the router at ${env.routerUrl} (Host: sample.app)`,
+    );
     observer = new RolloutObserver(env.client, SEED_NAMESPACE, SEED_ROLLOUT, (e) => narrate(e, say));
     await observer.start();
     const obs = observer;
@@ -128,18 +130,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       timeoutMs: 60_000,
     });
     good = goodStory.outcome;
-    if (good.phase !== 'Healthy') problems.push(`the good version ended ${good.phase}, not Healthy: ${good.message}`);
-    if (!good.load.thresholdsPassed) {
-      problems.push(`the load test's thresholds failed during the good rollout (checks ${(100 * good.load.metrics.checks.rate).toFixed(1)}%)`);
-    }
-    for (const s of good.splits.filter((x) => !x.ok)) {
-      problems.push(
-        `at weight ${s.weight}% the canary served ${(100 * s.share).toFixed(1)}% of ${s.stable + s.canary} requests, outside ±${(100 * s.bound).toFixed(1)}%`,
-      );
-    }
+    problems.push(...goodProblems(good));
 
     // Act 2: a faulty version: analysis aborts it.
-    say(`now a faulty version: ${FAULTY_IMAGE}, which fails ${100 * FAULTY_ERROR_RATE}% of its requests (ERROR_RATE=${FAULTY_ERROR_RATE} in the image map)`);
+    say(
+      `now a faulty version: ${FAULTY_IMAGE}, which fails ${100 * FAULTY_ERROR_RATE}% of its requests (ERROR_RATE=${FAULTY_ERROR_RATE} in the image map)`,
+    );
     say(
       'note: revision 2\'s pod still answers "deployment":"canary" although it is stable now: its environment was fixed ' +
         'when it started, as in Kubernetes; so for this rollout the responses do not tell the tracks apart',
@@ -206,6 +202,24 @@ async function restartHints(env: SeedEnvironment): Promise<string[]> {
   }
 }
 
+/** What went other than the story says in act 1. */
+function goodProblems(good: RolloutOutcome): string[] {
+  const problems: string[] = [];
+  if (good.phase !== 'Healthy') problems.push(`the good version ended ${good.phase}, not Healthy: ${good.message}`);
+  if (!good.load.thresholdsPassed) {
+    const checks = (100 * good.load.metrics.checks.rate).toFixed(1);
+    problems.push(`the load test's thresholds failed during the good rollout (checks ${checks}%)`);
+  }
+  for (const s of good.splits.filter((x) => !x.ok)) {
+    problems.push(
+      `at weight ${s.weight}% the canary served ${(100 * s.share).toFixed(1)}% of ${s.stable + s.canary} requests, ` +
+        `outside ±${(100 * s.bound).toFixed(1)}%`,
+    );
+  }
+  if (good.splits.length === 0) problems.push('no whole second of load ran at a steady canary weight');
+  return problems;
+}
+
 interface StoryStep {
   env: SeedEnvironment;
   observer: RolloutObserver;
@@ -262,7 +276,9 @@ async function rolloutUnderLoad(step: StoryStep): Promise<StoryResult> {
       say(`load: ${p.totals.completed} requests (stable ${d.stable}, canary ${d.canary}), ${p.totals.failed} failed`);
     }
   };
-  say(`load: ${step.rate} requests/s through the router (GET /success, Host: sample.app), checked like the seed's k6 script`);
+  say(
+    `load: ${step.rate} requests/s through the router (GET /success, Host: sample.app), checked like the seed's k6 script`,
+  );
   const load = runLoad(
     {
       url: `${env.routerUrl}/success`,
@@ -274,7 +290,7 @@ async function rolloutUnderLoad(step: StoryStep): Promise<StoryResult> {
   );
   let firstTrafficAt: number | undefined;
   let promotedAt: number | undefined;
-  let endedAt = performance.now();
+  let endedAt: number;
   try {
     say(`kanary set image ${SEED_ROLLOUT} sample-app=${step.image} -n ${SEED_NAMESPACE}   (the ${step.label})`);
     await env.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', { container: 'sample-app', image: step.image });
@@ -285,7 +301,9 @@ async function rolloutUnderLoad(step: StoryStep): Promise<StoryResult> {
       signal,
     );
     firstTrafficAt = observer.weightChangedAt;
-    say(`paused at step 1 (pause: {}) with ${paused.weight}% to the canary; the article promotes by hand here, the demo in ${step.holdMs / 1000} s`);
+    say(
+      `paused at step 1 (pause: {}) with ${paused.weight}% to the canary; the article promotes by hand here, the demo in ${step.holdMs / 1000} s`,
+    );
     await sleep(step.holdMs, undefined, signal ? { signal } : {});
     say(`kanary promote ${SEED_ROLLOUT} -n ${SEED_NAMESPACE}`);
     await env.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');
@@ -331,7 +349,8 @@ function narrate(e: ObservedEvent, say: (text: string, at?: number) => void): vo
     const v = e.view;
     const p = e.previous;
     const what: string[] = [];
-    if (p !== undefined && p.currentHash !== v.currentHash) what.push(`revision ${v.revision}: new ReplicaSet ${v.currentHash}`);
+    if (p !== undefined && p.currentHash !== v.currentHash)
+      what.push(`revision ${v.revision}: new ReplicaSet ${v.currentHash}`);
     if (p !== undefined && p.weight !== v.weight) what.push(`canary weight ${p.weight}% -> ${v.weight}%`);
     if (p !== undefined && p.stableHash !== v.stableHash) what.push(`stable is now ${v.stableHash}`);
     if (p === undefined || p.phase !== v.phase) what.push(v.phase);
@@ -341,10 +360,11 @@ function narrate(e: ObservedEvent, say: (text: string, at?: number) => void): vo
     return;
   }
   if (e.kind === 'measurement') {
-    say(`analysis ${e.run}: ${e.metric} measured ${e.value === '' ? '-' : e.value} -> ${e.phase}${e.message === '' ? '' : ` (${e.message})`}`, e.at);
+    say(
+      `analysis ${e.run}: ${e.metric} measured ${e.value === '' ? '-' : e.value} -> ${e.phase}${e.message === '' ? '' : ` (${e.message})`}`,
+      e.at,
+    );
     return;
   }
   say(`analysis ${e.run}: ${e.phase}${e.message === '' ? '' : ` - ${e.message}`}`, e.at);
 }
-
-

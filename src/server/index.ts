@@ -6,3 +6,5 @@ export type { ResourceKind } from './resources.js';
 export { mountOperations, OPERATIONS } from './operations.js';
 export { mountInfo, rolloutInfo, rolloutInfos } from './info.js';
 export { DASHBOARD_DIST_DIR, mountDashboard } from './dashboard.js';
+export { serveApp } from './serve.js';
+export type { ServingApp } from './serve.js';

@@ -35,7 +35,9 @@ describe('kanary demo', () => {
     expect(exitCode, `${stdout}\n${stderr}`).toBe(0);
     expectSummary(stdout);
     expect(stdout).toContain(
-      findPrometheus() === undefined ? 'analysis by the router provider' : "analysis by the seed's PromQL on Prometheus",
+      findPrometheus() === undefined
+        ? 'analysis by the router provider'
+        : "analysis by the seed's PromQL on Prometheus",
     );
   }, 240_000);
 

@@ -43,12 +43,7 @@ const router = (): string => c.cluster.routerUrl;
 const cliEnv = (): Record<string, string> => ({ KANARY_STATE_DIR: c.stateDir });
 
 async function podsOf(hash: string): Promise<Pod[]> {
-  const pods = await c.client.list<Pod & { metadata: { name: string } }>(
-    'pods',
-    SEED_NAMESPACE,
-    `rollouts-pod-template-hash=${hash}`,
-  );
-  return pods as Pod[];
+  return c.client.list<Pod>('pods', SEED_NAMESPACE, `rollouts-pod-template-hash=${hash}`);
 }
 
 describe('local cluster: the seed journey', () => {
@@ -56,7 +51,7 @@ describe('local cluster: the seed journey', () => {
     c = await startInProcessCluster();
   });
   afterAll(async () => {
-    await c?.stop();
+    await (c as InProcessCluster | undefined)?.stop();
   });
 
   it('serves /success from a stable pod once the seed manifests are applied', async () => {
@@ -167,7 +162,10 @@ describe('local cluster: the seed journey', () => {
     await c.cluster.flushRouter();
     // Canary answers resume after the restart.
     await waitFor(
-      async () => (load.replies.some((r) => r.at > Date.now() - 300 && r.deployment === 'canary') ? true : undefined),
+      () =>
+        Promise.resolve(
+          load.replies.some((r) => r.at > Date.now() - 300 && r.deployment === 'canary') ? true : undefined,
+        ),
       10_000,
       'canary answers after the restart',
     );

@@ -37,7 +37,11 @@ async function curlCanary(env: SeedEnvironment, path: '/success' | '/error'): Pr
 }
 
 /** Sends `paths` round-robin about every 100 ms until `stop` aborts; counts answers by status. */
-function keepSending(env: SeedEnvironment, paths: ('/success' | '/error')[], stop: AbortSignal): Promise<Map<number, number>> {
+function keepSending(
+  env: SeedEnvironment,
+  paths: ('/success' | '/error')[],
+  stop: AbortSignal,
+): Promise<Map<number, number>> {
   return (async () => {
     const statuses = new Map<number, number>();
     for (let i = 0; !stop.aborted; i++) {
@@ -92,8 +96,15 @@ describe.skipIf(skip)('the seed scenario on a local cluster with a real Promethe
       await observer.start();
       const stop = new AbortController();
       try {
-        await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', { container: 'sample-app', image: GOOD_IMAGE });
-        await observer.until((v) => v.phase === 'Paused' && v.step === 1 && v.revision === '2', 'the pause at 25%', 30_000);
+        await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', {
+          container: 'sample-app',
+          image: GOOD_IMAGE,
+        });
+        await observer.until(
+          (v) => v.phase === 'Paused' && v.step === 1 && v.revision === '2',
+          'the pause at 25%',
+          30_000,
+        );
         await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');
         await observer.until((v) => v.step === 3 && v.weight === 50, 'step 3 at 50%', 10_000);
         const sending = keepSending(e, ['/success', '/error'], stop.signal);
@@ -108,8 +119,11 @@ describe.skipIf(skip)('the seed scenario on a local cluster with a real Promethe
         const measurements = failed?.status?.metricResults?.[0]?.measurements ?? [];
         const last = measurements.at(-1);
         expect(last?.phase).toBe('Failed');
-        expect(Number(JSON.parse(last?.value ?? '[]')[0])).toBeLessThan(0.99);
-        expect(failed?.status?.message).toBe('Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)');
+        const value = JSON.parse(last?.value ?? '[]') as number[];
+        expect(value[0]).toBeLessThan(0.99);
+        expect(failed?.status?.message).toBe(
+          'Metric "success-share" assessed Failed due to failed (1) > failureLimit (0)',
+        );
       } finally {
         stop.abort();
         observer.stop();
@@ -127,13 +141,27 @@ describe.skipIf(skip)('the seed scenario on a local cluster with a real Promethe
       await observer.start();
       const stop = new AbortController();
       try {
-        await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', { container: 'sample-app', image: GOOD_IMAGE });
-        await observer.until((v) => v.phase === 'Paused' && v.step === 1 && v.revision === '2', 'the pause at 25%', 30_000);
+        await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'set-image', {
+          container: 'sample-app',
+          image: GOOD_IMAGE,
+        });
+        await observer.until(
+          (v) => v.phase === 'Paused' && v.step === 1 && v.revision === '2',
+          'the pause at 25%',
+          30_000,
+        );
         const sending = keepSending(e, ['/error'], stop.signal);
         // Wait until Prometheus sees the canary's errors, so the analysis below measures with them in the window.
         const errorsSeen = Date.now() + 30_000;
-        while ((await prometheus.query('sum(rate(sample_app_requests_count{service="sample-app-canary", success="false"}[1m])) > 0')).length === 0) {
-          if (Date.now() > errorsSeen) throw new Error(`prometheus never saw the canary's errors:\n${prometheus.log()}`);
+        while (
+          (
+            await prometheus.query(
+              'sum(rate(sample_app_requests_count{service="sample-app-canary", success="false"}[1m])) > 0',
+            )
+          ).length === 0
+        ) {
+          if (Date.now() > errorsSeen)
+            throw new Error(`prometheus never saw the canary's errors:\n${prometheus.log()}`);
           await sleep(250);
         }
         await e.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');

@@ -49,7 +49,10 @@ export interface InProcessCluster {
 
 export async function startInProcessCluster(options: Partial<LocalClusterOptions> = {}): Promise<InProcessCluster> {
   const stateDir = options.stateDir ?? tempStateDir();
-  const log = process.env.KANARY_E2E_LOG === '1' ? (m: string): void => void process.stderr.write(`[cluster] ${m}\n`) : () => undefined;
+  const log =
+    process.env.KANARY_E2E_LOG === '1'
+      ? (m: string): void => void process.stderr.write(`[cluster] ${m}\n`)
+      : () => undefined;
   const cluster = await startLocalCluster({
     port: 0,
     routerPort: 0,
@@ -94,7 +97,10 @@ export async function startServerProcess(
   const child = spawn(
     process.execPath,
     [KANARY_BIN, 'server', '--state-dir', stateDir, '--port', '0', '--router-port', '0'],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: {
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
         ...process.env,
         KANARY_STATE_DIR: stateDir,
         KANARY_POD_IP_RANGE: `${podIPRange.from}-${podIPRange.to}`,
@@ -102,10 +108,13 @@ export async function startServerProcess(
     },
   );
   let out = '';
-  child.stderr?.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const urls = await new Promise<{ url: string; routerUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`kanary server did not start in ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    child.stdout?.on('data', (c: Buffer) => {
+    const timer = setTimeout(
+      () => reject(new Error(`kanary server did not start in ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const m = /API and dashboard on (\S+), router on (\S+),/.exec(out);
       if (m?.[1] !== undefined && m[2] !== undefined) {
@@ -176,7 +185,9 @@ type Obj = KubeObject & Record<string, unknown>;
 /** The seed manifests of `examples/sample-app`, parsed, in file-name order. */
 export function seedManifests(): Obj[] {
   const objs: Obj[] = [];
-  for (const file of readdirSync(SEED_DIR).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const file of readdirSync(SEED_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     for (const doc of parseAllDocuments(readFileSync(join(SEED_DIR, file), 'utf8'))) {
       const value = doc.toJS() as Obj | null;
       if (value !== null) objs.push(value);
@@ -280,11 +291,7 @@ export async function waitForRollout(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last seen: ${seen}`);
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const v = await probe().catch(() => undefined);

@@ -48,8 +48,12 @@ export function demoCommand() {
         out(`Everything is still running (--keep). Dashboard and API: ${env.cluster.url}`);
         out(`  router: ${env.routerUrl} (curl -H 'Host: sample.app' ${env.routerUrl}/success)`);
         if (env.prometheus !== undefined) out(`  prometheus: ${env.prometheus.url}`);
-        out(`  state dir: ${env.stateDir}; try: KANARY_STATE_DIR=${env.stateDir} kanary get rollout sample-app -n sample-app`);
-        out('Press Ctrl-C to stop the server and Prometheus; pods and router keep running for `kanary server --state-dir`,');
+        out(
+          `  state dir: ${env.stateDir}; try: KANARY_STATE_DIR=${env.stateDir} kanary get rollout sample-app -n sample-app`,
+        );
+        out(
+          'Press Ctrl-C to stop the server and Prometheus; pods and router keep running for `kanary server --state-dir`,',
+        );
         out('and `kanary down --state-dir DIR` stops them.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

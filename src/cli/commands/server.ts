@@ -1,6 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { existsSync } from 'node:fs';
-import { defaultStateDir, readServerInfo } from '../../client/index.js';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SERVER_FILE, defaultStateDir, readServerInfo } from '../../client/index.js';
 import { KanaryError } from '../../common/index.js';
 import {
   DEFAULT_ROUTER_PORT,
@@ -35,8 +36,15 @@ export function serverCommand(): Command {
       '--prometheus-address <url>',
       'use this Prometheus for every prometheus metric (in-cluster addresses mean nothing on one machine)',
     )
+    .option('--kubeconfig <path>', 'serve the API and dashboard over a Kubernetes cluster instead of a local one')
+    .option('--context <name>', 'the kubeconfig context (with --kubeconfig, or the current kubeconfig)')
+    .option('-n, --namespace <ns>', 'with a cluster: only this namespace (default: all)')
     .action(async (opts) => {
       const stateDir = opts.stateDir ?? defaultStateDir();
+      if (opts.kubeconfig !== undefined || opts.context !== undefined) {
+        await serveCluster(stateDir, opts);
+        return;
+      }
       const cluster = await startLocalCluster({
         stateDir,
         port: opts.port,
@@ -56,6 +64,50 @@ export function serverCommand(): Command {
         process.once('SIGTERM', stop);
       });
     });
+}
+
+interface ClusterServeOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+  host: string;
+  port: number;
+}
+
+/**
+ * `kanary server --kubeconfig`: the same API and dashboard over a Kubernetes cluster, so the CLI and the browser
+ * work against it as the kubectl plugin does. The controllers run in the cluster (`kanary controller`), not here.
+ */
+async function serveCluster(stateDir: string, opts: ClusterServeOptions): Promise<void> {
+  const { createKubernetesStore } = await import('../../kubernetes/index.js');
+  const { createApiApp, loadOrCreateToken, mountDashboard, serveApp } = await import('../../server/index.js');
+  const store = createKubernetesStore({
+    ...(opts.kubeconfig === undefined ? {} : { kubeconfig: opts.kubeconfig }),
+    ...(opts.context === undefined ? {} : { context: opts.context }),
+    ...(opts.namespace === undefined ? {} : { namespace: opts.namespace }),
+  });
+  const token = loadOrCreateToken(stateDir);
+  const app = createApiApp({ store, token, extend: (a) => mountDashboard(a) });
+  const serving = await serveApp(app, opts.host, opts.port);
+  writeFileSync(join(stateDir, SERVER_FILE), `${JSON.stringify({ url: serving.url, pid: process.pid })}\n`, {
+    mode: 0o600,
+  });
+  process.stdout.write(
+    `kanary server: API and dashboard on ${serving.url} over the cluster of ${opts.kubeconfig ?? 'the current kubeconfig'}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      void serving
+        .close()
+        .then(() => store.close())
+        .finally(() => {
+          rmSync(join(stateDir, SERVER_FILE), { force: true });
+          resolve();
+        });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
 }
 
 /** `kanary down`: stops the local cluster of a state dir: its server, every pod, and the router. */

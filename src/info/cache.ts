@@ -1,4 +1,5 @@
 import type { AnalysisRun, KubeObject, Pod, ReplicaSet, Rollout } from '../api/index.js';
+import { MeasurementHistory } from './history.js';
 import { toRolloutInfo } from './rollout-info.js';
 import type { RolloutInfo } from './types.js';
 
@@ -14,9 +15,13 @@ export interface CacheEvent {
 /**
  * A client-side mirror of the objects behind view models, fed by a list and then by watch events (the SSE stream),
  * as an informer does. Events older than what is held are ignored, so a list and a stream that overlap are safe.
+ *
+ * It also remembers the measurements of every AnalysisRun it has seen, so a metric whose run keeps only its last
+ * few (`measurementRetention`, 10 by default, 2 for the judge) still charts everything seen since it was loaded.
  */
 export class InfoCache {
   readonly #objects = new Map<string, KubeObject>();
+  readonly #history = new MeasurementHistory();
   /** The highest resourceVersion seen; resume a stream from here. */
   resourceVersion = '0';
 
@@ -27,7 +32,12 @@ export class InfoCache {
         this.#objects.delete(key);
       }
     }
-    for (const item of items) this.#objects.set(keyOf({ ...item, kind }), { ...item, kind });
+    for (const item of items) {
+      const obj = { ...item, kind };
+      this.#objects.set(keyOf(obj), obj);
+      if (kind === 'AnalysisRun') this.#history.record(obj as AnalysisRun);
+    }
+    if (kind === 'AnalysisRun' && namespace === undefined) this.#history.keepOnly(items as AnalysisRun[]);
     this.#bump(resourceVersion);
   }
 
@@ -40,9 +50,11 @@ export class InfoCache {
     if (held !== undefined && Number(held.metadata.resourceVersion ?? 0) >= Number(rv)) return false;
     if (event.type === 'DELETED') {
       this.#objects.delete(key);
+      if (event.object.kind === 'AnalysisRun') this.#history.forget(event.object as AnalysisRun);
       return held !== undefined;
     }
     this.#objects.set(key, event.object);
+    if (event.object.kind === 'AnalysisRun') this.#history.record(event.object as AnalysisRun);
     return true;
   }
 
@@ -70,7 +82,7 @@ export class InfoCache {
       ro,
       this.#ofKind<ReplicaSet>('ReplicaSet', namespace),
       this.#ofKind<Pod>('Pod', namespace),
-      this.#ofKind<AnalysisRun>('AnalysisRun', namespace),
+      this.#ofKind<AnalysisRun>('AnalysisRun', namespace).map((run) => this.#history.complete(run)),
       now,
     );
   }

@@ -12,11 +12,14 @@ import {
   type ReplicaSet,
   type Rollout,
 } from './objects.js';
+import { parseJudgeResult } from '../analysis/judge/index.js';
+import { judgeAlphaOf, judgeMetricInfo, providerOf } from './judge.js';
 import { firstNumber, thresholdsOf } from './thresholds.js';
 import type {
   AnalysisRunInfo,
   ImageInfo,
   InfoStatus,
+  MeasurementInfo,
   MetricInfo,
   PodInfo,
   ReplicaSetInfo,
@@ -255,6 +258,20 @@ function analysisRunInfo(run: AnalysisRun, now: number): AnalysisRunInfo {
   const results = run.status?.metricResults ?? [];
   const metrics = run.spec.metrics.map((m): MetricInfo => {
     const r = results.find((x) => x.name === m.name);
+    const provider = providerOf(m);
+    const isJudge = provider === 'judge';
+    const measurements = (r?.measurements ?? []).map((x): MeasurementInfo => {
+      const judge = isJudge ? parseJudgeResult(x.value) : undefined;
+      return {
+        phase: x.phase,
+        value: x.value,
+        number: judge?.eValue ?? firstNumber(x.value),
+        startedAt: x.startedAt,
+        finishedAt: x.finishedAt,
+        message: x.message,
+        ...(judge === undefined ? {} : { judge }),
+      };
+    });
     return {
       name: m.name,
       phase: r?.phase ?? 'Pending',
@@ -265,19 +282,14 @@ function analysisRunInfo(run: AnalysisRun, now: number): AnalysisRunInfo {
       interval: m.interval,
       count: m.count === undefined ? undefined : String(m.count),
       thresholds: [...thresholdsOf(m.successCondition, 'success'), ...thresholdsOf(m.failureCondition, 'failure')],
-      measurements: (r?.measurements ?? []).map((x) => ({
-        phase: x.phase,
-        value: x.value,
-        number: firstNumber(x.value),
-        startedAt: x.startedAt,
-        finishedAt: x.finishedAt,
-        message: x.message,
-      })),
+      measurements,
       successful: r?.successful ?? 0,
       failed: r?.failed ?? 0,
       inconclusive: r?.inconclusive ?? 0,
       error: r?.error ?? 0,
       dryRun: r?.dryRun === true,
+      ...(provider === undefined ? {} : { provider }),
+      ...(isJudge ? { judge: judgeMetricInfo(measurements, judgeAlphaOf(m, run.spec.args)) } : {}),
     };
   });
   const sum = (k: 'successful' | 'failed' | 'inconclusive' | 'error'): number => metrics.reduce((n, m) => n + m[k], 0);

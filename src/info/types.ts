@@ -1,3 +1,7 @@
+import type { JudgeArmResult, JudgeResult, JudgeVerdict } from '../analysis/judge/index.js';
+
+export type { JudgeArmResult, JudgeResult, JudgeVerdict };
+
 /**
  * The view model of a Rollout: everything the CLI tree, the `--watch` view, the API's `rolloutinfos` and the
  * dashboard show, computed once by `toRolloutInfo`. Plain JSON (no Dates, no classes) so it crosses HTTP as is.
@@ -77,6 +81,22 @@ export interface MeasurementInfo {
   startedAt: string | undefined;
   finishedAt: string | undefined;
   message: string | undefined;
+  /** A judge metric's measurement: its result read back from `value`; absent otherwise (or when unreadable). */
+  judge?: JudgeResult;
+}
+
+/** What the view shows about a judge metric (provider `judge`, docs/judge.md). */
+export interface JudgeMetricInfo {
+  /** The false-abort bound: from the latest result's threshold, else the metric's `alpha`, else 0.05. */
+  alpha: number;
+  /** 1/α: the verdict turns `fail` when the evidence (e-value) reaches it. */
+  threshold: number;
+  /** The newest readable result; undefined before the first judge measurement. */
+  latest: JudgeResult | undefined;
+  /** The latest result in words (`describeJudgeResult`); undefined before the first measurement. */
+  summary: string | undefined;
+  /** The largest evidence seen so far (1 / the always-valid p-value); undefined before the first measurement. */
+  peakEValue: number | undefined;
 }
 
 export interface MetricInfo {
@@ -95,6 +115,10 @@ export interface MetricInfo {
   inconclusive: number;
   error: number;
   dryRun: boolean;
+  /** The provider's name (`prometheus`, `web`, `judge`, ...); absent when none is set. */
+  provider?: string;
+  /** Present for a judge metric. */
+  judge?: JudgeMetricInfo;
 }
 
 export interface AnalysisRunInfo {

@@ -146,3 +146,18 @@ describe('the token file', () => {
     }
   });
 });
+
+describe('extensions', () => {
+  it('win over the generic resource routes', async () => {
+    const store = new MemoryStore();
+    const app = createApiApp({
+      store,
+      token: TOKEN,
+      extend: (a) => a.get('/api/v1/sd/prometheus', (c) => c.json([])),
+    });
+    const res = await app.request('/api/v1/sd/prometheus');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([]);
+    await store.close();
+  });
+});

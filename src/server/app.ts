@@ -15,7 +15,10 @@ export interface ApiOptions {
   store: ResourceStore;
   /** Bearer token every mutating call must present. */
   token: string;
-  /** Extra routes (operations, dashboard, metrics) mounted on the same app by the composition root. */
+  /**
+   * Extra routes (local-mode routes, dashboard) mounted by the composition root. They are registered before the
+   * generic `/api/v1/:resource/:name` routes, so a specific path wins.
+   */
   extend?: (app: Hono) => void;
 }
 
@@ -48,6 +51,9 @@ export function createApiApp(options: ApiOptions): Hono {
   app.get('/api/v1/stream', (c) => streamEvents(c, store));
   // Before the generic routes, which would take `rolloutinfos` for a resource type.
   mountInfo(app, store);
+  mountOperations(app, store);
+  // Extensions come before the generic routes, which would take `/api/v1/sd/prometheus` for a resource named "sd".
+  options.extend?.(app);
 
   const ns = '/api/v1/namespaces/:ns/:resource';
   app.get(ns, (c) => listObjects(c, store, c.req.param('ns')));
@@ -75,8 +81,6 @@ export function createApiApp(options: ApiOptions): Hono {
     return c.json({ deleted: true });
   });
 
-  mountOperations(app, store);
-  options.extend?.(app);
   return app;
 }
 

@@ -35,6 +35,18 @@ const STEPS = [
   { pause: { duration: '1s' } },
 ];
 
+/** The fields of a container status these tests read (the API's schema keeps them loose). */
+interface ContainerStatusView {
+  ready?: boolean;
+  restartCount?: number;
+  containerID?: string;
+  lastState?: { terminated?: { exitCode?: number } };
+}
+
+function containerStatus(pod: Pod | undefined): ContainerStatusView | undefined {
+  return pod?.status?.containerStatuses?.[0];
+}
+
 let c: InProcessCluster;
 let stableHash = '';
 let canaryHash = '';
@@ -44,6 +56,19 @@ const cliEnv = (): Record<string, string> => ({ KANARY_STATE_DIR: c.stateDir });
 
 async function podsOf(hash: string): Promise<Pod[]> {
   return c.client.list<Pod>('pods', SEED_NAMESPACE, `rollouts-pod-template-hash=${hash}`);
+}
+
+/** How many endpoints the router's current table has behind the canary Service. */
+async function canaryEndpointCount(): Promise<number> {
+  const res = await fetch(`${router()}/_kanary/table`);
+  const table = (await res.json()) as {
+    hosts: { routes: { canaries: { backend: { service: string; endpoints: unknown[] } }[] }[] }[];
+  };
+  let n = 0;
+  for (const h of table.hosts)
+    for (const r of h.routes)
+      for (const k of r.canaries) if (k.backend.service === 'sample-app-canary') n += k.backend.endpoints.length;
+  return n;
 }
 
 describe('local cluster: the seed journey', () => {
@@ -141,20 +166,29 @@ describe('local cluster: the seed journey', () => {
 
   it('restarts a kill -9ed canary process with backoff; clients see no failure and the canary gets traffic again once ready', async () => {
     const [before] = await podsOf(canaryHash);
-    const status = before?.status?.containerStatuses?.[0];
+    const status = containerStatus(before);
     const pid = Number(/^process:\/\/(\d+)$/.exec(status?.containerID ?? '')?.[1]);
     expect(pid).toBeGreaterThan(1);
     const restarts = status?.restartCount ?? 0;
 
     const load = new Load(router, 100, 30).start();
     await new Promise((r) => setTimeout(r, 500));
+    // The router's table, sampled every 50 ms: the canary endpoint must leave it while the process is down.
+    const canaryEndpoints: number[] = [];
+    let sampling = true;
+    const sampler = (async (): Promise<void> => {
+      while (sampling) {
+        canaryEndpoints.push(await canaryEndpointCount());
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
     const killedAt = Date.now();
     process.kill(pid, 'SIGKILL');
     const after = await waitFor(
       async () => {
         const [p] = await podsOf(canaryHash);
-        const s = p?.status?.containerStatuses?.[0];
-        return s !== undefined && s.restartCount > restarts && s.ready === true ? s : undefined;
+        const s = containerStatus(p);
+        return s !== undefined && (s.restartCount ?? 0) > restarts && s.ready === true ? s : undefined;
       },
       20_000,
       'the canary container to restart and be ready',
@@ -170,6 +204,12 @@ describe('local cluster: the seed journey', () => {
       'canary answers after the restart',
     );
     const replies = await load.stop();
+    sampling = false;
+    await sampler;
+    canaryEndpoints.push(await canaryEndpointCount());
+    // Present, then gone while unready, then back once ready.
+    const collapsed = canaryEndpoints.filter((n, i) => i === 0 || n !== canaryEndpoints[i - 1]);
+    expect(collapsed).toEqual([1, 0, 1]);
     expect(after.restartCount).toBe(restarts + 1);
     expect(after.lastState?.terminated?.exitCode).toBe(137);
     expect(after.containerID).not.toBe(status?.containerID);
@@ -215,6 +255,13 @@ describe('local cluster: the seed journey', () => {
       const v = await waitForRollout(c.client, (r) => r.step === 2 * i + 1 && r.paused, 15_000, `pause ${i}`);
       weights.push(v.canaryWeight ?? -1);
       newHash = v.currentPodHash ?? '';
+      // Let a few requests through at each weight before changing it again.
+      const seen = load.replies.length;
+      await waitFor(
+        () => Promise.resolve(load.replies.length >= seen + 3 ? true : undefined),
+        5_000,
+        'requests at this weight',
+      );
       if (i < 99) await c.client.operate(SEED_NAMESPACE, SEED_ROLLOUT, 'promote');
     }
     await c.cluster.flushRouter();

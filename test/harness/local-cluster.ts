@@ -53,14 +53,22 @@ export async function startInProcessCluster(options: Partial<LocalClusterOptions
     process.env.KANARY_E2E_LOG === '1'
       ? (m: string): void => void process.stderr.write(`[cluster] ${m}\n`)
       : () => undefined;
-  const cluster = await startLocalCluster({
-    port: 0,
-    routerPort: 0,
-    log,
-    podIPRange: freshPodIPRange(),
-    ...options,
-    stateDir,
-  });
+  let cluster: LocalCluster;
+  try {
+    cluster = await startLocalCluster({
+      port: 0,
+      routerPort: 0,
+      log,
+      podIPRange: freshPodIPRange(),
+      ...options,
+      stateDir,
+    });
+  } catch (err) {
+    // A start that failed half-way may have left the router running.
+    await kanaryDown(stateDir);
+    rmSync(stateDir, { recursive: true, force: true });
+    throw err;
+  }
   let stopped = false;
   return {
     cluster,
@@ -110,10 +118,10 @@ export async function startServerProcess(
   let out = '';
   child.stderr.on('data', (c: Buffer) => (out += c.toString('utf8')));
   const urls = await new Promise<{ url: string; routerUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`kanary server did not start in ${timeoutMs} ms:\n${out}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kanary server did not start in ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const m = /API and dashboard on (\S+), router on (\S+),/.exec(out);
@@ -376,16 +384,25 @@ export class Load {
 
   start(): this {
     const started = Date.now();
+    let sent = 0;
+    // Ticks may come late when the event loop is busy (an in-process cluster shares it): each tick sends what the
+    // rate owes so far, so the load stays at `rate` on average instead of slowing down with the test.
     this.#timer = setInterval(() => {
-      if (Date.now() - started > this.maxSeconds * 1000) return this.#halt();
-      const at = Date.now();
-      const p = get(this.routerUrl()).then((r) => {
-        this.replies.push({ ...r, at });
-      });
-      this.#inflight.add(p);
-      void p.finally(() => this.#inflight.delete(p));
+      const elapsed = Date.now() - started;
+      if (elapsed > this.maxSeconds * 1000) return this.#halt();
+      const due = Math.floor((elapsed * this.rate) / 1000);
+      for (; sent < due; sent++) this.#send();
     }, 1000 / this.rate);
     return this;
+  }
+
+  #send(): void {
+    const at = Date.now();
+    const p = get(this.routerUrl()).then((r) => {
+      this.replies.push({ ...r, at });
+    });
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p));
   }
 
   /** Stops sending and waits for the requests in flight. */

@@ -45,7 +45,10 @@ export function demoCommand() {
       const env = report.environment;
       if (env !== undefined) {
         out('');
-        out(`Everything is still running (--keep). Dashboard and API: ${env.cluster.url}`);
+        // The write token travels in the fragment, as `kanary dashboard` gives it: never sent to the server.
+        const dashboard = `${env.cluster.url}/#token=${encodeURIComponent(env.cluster.token)}`;
+        out(`Everything is still running (--keep). Dashboard: ${dashboard}`);
+        out(`  API: ${env.cluster.url}`);
         out(`  router: ${env.routerUrl} (curl -H 'Host: sample.app' ${env.routerUrl}/success)`);
         if (env.prometheus !== undefined) out(`  prometheus: ${env.prometheus.url}`);
         out(

@@ -10,7 +10,6 @@ import { AnalysisRunController } from '../../controller/analysis/index.js';
 import { RolloutController } from '../../controller/rollout/index.js';
 import { Informer, realClock } from '../../controller/runtime/index.js';
 import type { Clock } from '../../controller/runtime/index.js';
-import { KanaryError } from '../../common/index.js';
 import { createApiApp, loadOrCreateToken, mountDashboard } from '../../server/index.js';
 import { SqliteStore } from '../../store/index.js';
 import { createImageMap } from '../images/index.js';
@@ -20,6 +19,7 @@ import type { PodIPRange } from '../supervisor/index.js';
 import { mountLocalRoutes } from './local-routes.js';
 import { DEFAULT_ROUTER_PORT, DEFAULT_SERVER_PORT, stateLayout } from './layout.js';
 import type { StateLayout } from './layout.js';
+import { parsePodIPRange } from './pod-ip-range.js';
 import { PodController } from './pod-controller.js';
 import { ReplicaSetController } from './replicaset-controller.js';
 import { ensureRouter, routerToken, stopRouter } from './router-process.js';
@@ -185,19 +185,6 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       await store.close();
     },
   };
-}
-
-/** `FROM-TO` (two IPv4 addresses) as a range; undefined for an unset or empty value. */
-export function parsePodIPRange(value: string | undefined): PodIPRange | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const m = /^\s*(\d+\.\d+\.\d+\.\d+)\s*-\s*(\d+\.\d+\.\d+\.\d+)\s*$/.exec(value);
-  if (m?.[1] === undefined || m[2] === undefined) {
-    throw new KanaryError(
-      'BAD_USAGE',
-      `KANARY_POD_IP_RANGE "${value}" is not FROM-TO with two loopback addresses, e.g. 127.1.7.1-127.1.7.254`,
-    );
-  }
-  return { from: m[1], to: m[2] };
 }
 
 function isLoopback(host: string): boolean {

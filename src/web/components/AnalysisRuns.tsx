@@ -1,4 +1,5 @@
 import { humanDuration, type AnalysisRunInfo } from '../../info/index.js';
+import { JudgePanel } from './JudgePanel.js';
 import { MetricChart } from './MetricChart.js';
 import { StatusBadge } from './StatusBadge.js';
 
@@ -30,7 +31,7 @@ export function AnalysisRuns({ runs }: { runs: AnalysisRunInfo[] }) {
                     {m.error > 0 ? ` · ⚠ ${m.error}` : ''}
                   </span>
                 </div>
-                <MetricChart metric={m} />
+                {m.judge !== undefined ? <JudgePanel metric={m} judge={m.judge} /> : <MetricChart metric={m} />}
                 <dl className="conditions">
                   {m.successCondition !== undefined && (
                     <div>

@@ -1,9 +1,11 @@
 import { Option } from '@commander-js/extra-typings';
-import { parseDuration, toYaml } from '../../../api/index.js';
 import { KanaryClient, resolveConnection } from '../../../client/index.js';
-import { KanaryError } from '../../../common/index.js';
 
-/** What every verb over the server needs; tests build one over their own server. */
+/**
+ * What every verb over the server needs, kept cheap to import: the options are built for `--help`, the context
+ * only when a verb runs; tests build one over their own server. Output formatting (the API's YAML) lives in
+ * `output.ts`, loaded by the verbs that print.
+ */
 export interface CliContext {
   client: KanaryClient;
   /** The token the client writes with (the dashboard URL carries it). */
@@ -23,17 +25,3 @@ export type OutputFormat = 'json' | 'yaml';
 
 export const outputOption = () =>
   new Option('-o, --output <format>', 'print the result as json or yaml').choices(['json', 'yaml'] as const);
-
-/** JSON or YAML of any value, ending in a newline. */
-export function formatOutput(value: unknown, format: OutputFormat): string {
-  return format === 'json' ? `${JSON.stringify(value, null, 2)}\n` : toYaml(value);
-}
-
-/** `30s`, `5m`, `1h30m` or bare seconds, as milliseconds; a usage error names the flag and the value. */
-export function durationArg(flag: string, value: string): number {
-  try {
-    return parseDuration(value, { bareNumberIsSeconds: true });
-  } catch {
-    throw new KanaryError('BAD_USAGE', `${flag} "${value}" is not a duration; use a number of seconds or 30s, 5m, 1h`);
-  }
-}

@@ -1,11 +1,11 @@
 import { Command, Option } from '@commander-js/extra-typings';
-import { createLogUpdate } from 'log-update';
 import type { KubeObject } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
 import { resolveKind } from '../../../server/index.js';
 import type { RolloutInfo } from '../../../info/index.js';
 import { renderRollout, renderRolloutList, useColor } from '../../render/index.js';
-import { formatOutput, namespaceOption, outputOption, type CliContext, type OutputFormat } from './context.js';
+import { namespaceOption, outputOption, type CliContext, type OutputFormat } from './context.js';
+import { formatOutput } from './output.js';
 import { ClusterWatcher, throttle } from './watcher.js';
 
 /**
@@ -95,7 +95,10 @@ export interface WatchOptions {
 export async function watchRollout(c: CliContext, ns: string, name: string, options: WatchOptions): Promise<void> {
   await c.client.get('rollouts', ns, name);
   const tty = c.out.isTTY === true;
-  const paint = tty ? createLogUpdate(sizedTerminal(c.out), { showCursor: true }) : undefined;
+  // log-update is loaded only for a terminal watch: every other `get` prints plain text.
+  const paint = tty
+    ? (await import('log-update')).createLogUpdate(sizedTerminal(c.out), { showCursor: true })
+    : undefined;
   let lastFrame = '';
   const draw = (): void => {
     const info = w.cache.info(ns, name, Date.now());

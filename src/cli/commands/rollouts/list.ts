@@ -1,7 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { KanaryError } from '../../../common/index.js';
 import { renderRolloutList, useColor } from '../../render/index.js';
-import { formatOutput, namespaceOption, outputOption, type CliContext } from './context.js';
+import { namespaceOption, outputOption, type CliContext } from './context.js';
+import { formatOutput } from './output.js';
 import { ClusterWatcher } from './watcher.js';
 
 /** `kanary list rollouts`: Argo's table (NAME STRATEGY STATUS STEP SET-WEIGHT READY DESIRED UP-TO-DATE AVAILABLE). */

@@ -1,14 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { Rollout } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
-import {
-  durationArg,
-  formatOutput,
-  namespaceOption,
-  outputOption,
-  type CliContext,
-  type OutputFormat,
-} from './context.js';
+import { namespaceOption, outputOption, type CliContext, type OutputFormat } from './context.js';
 
 /**
  * The verbs that write intent on a Rollout through the server's operations (`POST .../rollouts/NAME/OP`); the
@@ -27,7 +20,10 @@ interface OperationCall {
 
 async function operate(c: CliContext, call: OperationCall): Promise<void> {
   const ro = await c.client.operate<Rollout>(call.ns, call.name, call.op, call.body);
-  c.out.write(call.output === undefined ? `${call.text}\n` : formatOutput(ro, call.output));
+  // The API's YAML is loaded only when asked for: the one-line confirmation needs none of it.
+  c.out.write(
+    call.output === undefined ? `${call.text}\n` : (await import('./output.js')).formatOutput(ro, call.output),
+  );
 }
 
 export function promoteCommand(ctx: () => CliContext) {
@@ -157,7 +153,7 @@ export function restartCommand(ctx: () => CliContext) {
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
-      const ms = opts.in === undefined ? 0 : durationArg('--in', opts.in);
+      const ms = opts.in === undefined ? 0 : (await import('./output.js')).durationArg('--in', opts.in);
       await operate(ctx(), {
         ns: opts.namespace,
         name: name,

@@ -1,7 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import type { RolloutInfo } from '../../../info/index.js';
 import { renderStatusLine } from '../../render/index.js';
-import { durationArg, formatOutput, namespaceOption, outputOption, type CliContext } from './context.js';
+import { namespaceOption, outputOption, type CliContext } from './context.js';
+import { durationArg, formatOutput } from './output.js';
 import { fetchInfo } from './get.js';
 import { ClusterWatcher } from './watcher.js';
 

@@ -1,0 +1,25 @@
+import { chromium } from 'playwright-core';
+import { LiveWorld, NAME, NS } from './cli-world.js';
+import type { AnalysisRun } from '../../src/api/index.js';
+import { evaluateJudge, initJudgeState, judgeResultOf, resolveJudgeConfig, updateJudge } from '../../src/analysis/judge/index.js';
+const world = await LiveWorld.start({ distDir: 'dist/web' });
+await world.deployV1();
+const ro = await world.rollout();
+const config = resolveJudgeConfig({});
+let state = initJudgeState(config);
+const res = [judgeResultOf(evaluateJudge(state, config))];
+for (let i = 0; i < 10; i++) { const u = updateJudge(state, { canary: { requests: 10, errors: 1 }, stable: { requests: 10, errors: 0 } }, config); state = u.state; res.push(judgeResultOf(u)); }
+console.log(JSON.stringify(res.at(-1)));
+const run = await world.store.create<AnalysisRun>({ apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisRun', metadata: { name: 'x', namespace: NS, annotations: { 'rollout.argoproj.io/revision': '1' }, ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: NAME, uid: ro.metadata.uid ?? '' }] }, spec: { metrics: [{ name: 'judge', provider: { judge: {} } }] } });
+await world.store.updateStatus<AnalysisRun>({ ...run, status: { phase: 'Running', metricResults: [{ name: 'judge', phase: 'Running', measurements: res.map((r, i) => ({ phase: 'Successful' as const, value: JSON.stringify(r), startedAt: new Date(Date.now() - (20 - i) * 2000).toISOString() })) }] } });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+page.on('console', (m) => console.log('console', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror', e.message));
+await page.goto(`${world.url}/rollouts/${NS}/${NAME}`);
+await page.getByRole('img', { name: /judge evidence/ }).waitFor();
+await new Promise((r) => setTimeout(r, 500));
+console.log(await page.locator('.chart').first().evaluate((e) => e.innerHTML.slice(0, 1500)));
+await page.screenshot({ path: 'test-results/screenshots/tmp-debug.png', fullPage: true });
+await browser.close();
+await world.stop();

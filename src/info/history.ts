@@ -68,7 +68,6 @@ export class MeasurementHistory {
     const metrics = this.#runs.get(runKey(run));
     const results = run.status?.metricResults;
     if (metrics === undefined || results === undefined) return run;
-    let changed = false;
     const merged = results.map((result) => {
       const seen = metrics.get(result.name);
       const own = result.measurements ?? [];
@@ -80,9 +79,9 @@ export class MeasurementHistory {
         .sort(([a], [b]) => a - b)
         .map(([, m]) => m);
       if (earlier.length === 0) return result;
-      changed = true;
       return { ...result, measurements: [...earlier, ...own] };
     });
+    const changed = merged.some((r, i) => r !== results[i]);
     return changed ? { ...run, status: { ...run.status, metricResults: merged } } : run;
   }
 }

@@ -109,7 +109,7 @@ describe('judge metrics in the view model', () => {
       threshold: 20,
       latest: last,
       summary: describeJudgeResult(last),
-      peakEValue: expect.closeTo(last.eValue, 6), // the evidence only grew here
+      peakEValue: expect.closeTo(last.eValue, 6) as number, // the evidence only grew here
     });
     expect(judge?.judge?.summary).toMatch(/^canary error rate 20\.0% vs stable 0\.0% over \d+ vs \d+ requests/);
     expect(other?.provider).toBe('prometheus');

@@ -8,8 +8,8 @@ import type { ResourceStore, WatchEvent } from '../store/types.js';
 import { checkBearer } from './auth.js';
 import { mountInfo } from './info.js';
 import { mountOperations } from './operations.js';
-import { RESOURCE_KINDS, resolveKind } from './resources.js';
-import type { ResourceKind } from './resources.js';
+import { RESOURCE_KINDS, resolveKind } from '../common/index.js';
+import type { ResourceKind } from '../common/index.js';
 
 export interface ApiOptions {
   store: ResourceStore;

@@ -1,8 +1,8 @@
 export { createApiApp } from './app.js';
 export type { ApiOptions } from './app.js';
 export { checkBearer, loadOrCreateToken, readToken, TOKEN_FILE } from './auth.js';
-export { kindByName, resolveKind, RESOURCE_KINDS } from './resources.js';
-export type { ResourceKind } from './resources.js';
+export { kindByName, resolveKind, RESOURCE_KINDS } from '../common/index.js';
+export type { ResourceKind } from '../common/index.js';
 export { mountOperations, OPERATIONS } from './operations.js';
 export { mountInfo, rolloutInfo, rolloutInfos } from './info.js';
 export { DASHBOARD_DIST_DIR, mountDashboard } from './dashboard.js';

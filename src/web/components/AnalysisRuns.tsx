@@ -22,7 +22,7 @@ export function AnalysisRuns({ runs }: { runs: AnalysisRunInfo[] }) {
           {run.message !== undefined && <p className="message">{run.message}</p>}
           <div className="metrics">
             {run.metrics.map((m) => (
-              <div key={m.name} className="metric">
+              <div key={m.name} className={m.judge !== undefined ? 'metric metric-wide' : 'metric'}>
                 <div className="metric-head">
                   <h3>{m.name}</h3>
                   <span className="muted small">

@@ -10,6 +10,30 @@ const CEILING = 1e12;
 
 const clamp = (x: number): number => Math.min(CEILING, Math.max(FLOOR, x));
 
+/** Powers of ten across the range (with 2× and 5× when it spans less than three decades): a calm log grid. */
+function logTicks(min: number, max: number): number[] {
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const steps = hi - lo < 3 ? [1, 2, 5] : [1];
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) {
+    for (const s of steps) {
+      const v = s * 10 ** e;
+      if (v >= min * 0.999 && v <= max * 1.001) ticks.push(v);
+    }
+  }
+  return ticks;
+}
+
+/** 14:05:09, in the browser's time zone. */
+function clockTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
 /**
  * The judge's evidence (e-value) over time on a log scale, with the threshold 1/α as a dashed line: the run fails
  * where the line crosses it. With latency compared too, each test's own evidence is drawn thinner.
@@ -39,7 +63,8 @@ export function JudgeChart({ metric, judge }: { metric: MetricInfo; judge: Judge
           stroke: COLORS.evidence,
           width: 2,
           points: { show: true, size: 6 },
-          value: (_u, v) => (v === null ? '–' : formatEvidence(v)),
+          // uPlot passes null where a series has no value.
+          value: (_u, v: number | null) => (v === null ? '–' : formatEvidence(v)),
         },
         {
           label: `threshold 1/α = ${formatEvidence(judge.threshold)}`,
@@ -59,11 +84,15 @@ export function JudgeChart({ metric, judge }: { metric: MetricInfo; judge: Judge
         width,
         height: HEIGHT,
         series,
-        scales: { y: { distr: 3, log: 10 } },
-        // A log axis thins its ticks by handing back null for the ones it skips.
+        scales: { y: { distr: 3 as uPlot.Scale.Distr, log: 10 } }, // 3: logarithmic
         axes: [
-          {},
-          { size: 56, values: (_u, splits) => splits.map((v: number | null) => (v === null ? '' : formatEvidence(v))) },
+          { space: 80, values: (_u, splits) => splits.map(clockTime) },
+          {
+            size: 56,
+            splits: (_u, _axis, min, max) => logTicks(min, max),
+            // uPlot hands back null for ticks it leaves out.
+            values: (_u, splits) => splits.map((v: number | null) => (v === null ? '' : formatEvidence(v))),
+          },
         ],
         legend: { show: true, live: false },
       };

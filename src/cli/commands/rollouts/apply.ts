@@ -1,7 +1,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { assertValid, formatDiagnostic, loadPaths, type KubeObject } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
-import { kindByName, resolveKind } from '../../../server/index.js';
+import { kindByName, resolveKind } from '../../../common/index.js';
 import type { CliContext } from './context.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {

@@ -1,7 +1,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import type { KubeObject } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
-import { resolveKind } from '../../../server/index.js';
+import { resolveKind } from '../../../common/index.js';
 import type { RolloutInfo } from '../../../info/index.js';
 import { renderRollout, renderRolloutList, useColor } from '../../render/index.js';
 import { namespaceOption, outputOption, type CliContext, type OutputFormat } from './context.js';

@@ -10,11 +10,13 @@ import {
   StringMapSchema,
 } from './common.js';
 import { JobSpecSchema } from './core.js';
+import { JudgeProviderSchema, RouterProviderSchema } from './kanary-providers.js';
 
 /**
  * AnalysisTemplate, ClusterAnalysisTemplate and AnalysisRun (argoproj.io/v1alpha1), field for field as Argo
  * declares them (`analysis_types.go`). Objects strip unknown fields (the loader reports them as warnings, as
- * kubectl does); free-form parts (job specs, plugin configs, Kanary's own providers) are loose.
+ * kubectl does); free-form parts (job specs, plugin configs) are loose. Kanary's own providers, `router` and `judge`, are
+ * declared in `kanary-providers.ts`.
  */
 
 export const ANALYSIS_PHASES = ['Pending', 'Running', 'Successful', 'Failed', 'Error', 'Inconclusive'] as const;
@@ -121,17 +123,6 @@ export const DatadogProviderSchema = z.looseObject({
 /** Providers Kanary declares so Argo manifests validate; validation reports them "not supported yet". */
 const addressQuery = z.looseObject({ address: z.string().optional(), query: z.string().optional() });
 const profileQuery = z.looseObject({ profile: z.string().optional(), query: z.string().optional() });
-
-/**
- * Kanary's own provider: reads the built-in router's per-Service request counters. Loose until the analysis
- * engine pins its fields.
- */
-export const RouterProviderSchema = z.looseObject({});
-export type RouterProvider = z.infer<typeof RouterProviderSchema>;
-
-/** Kanary's own provider: a statistical canary-vs-stable judge. Loose until the analysis engine pins its fields. */
-export const JudgeProviderSchema = z.looseObject({});
-export type JudgeProvider = z.infer<typeof JudgeProviderSchema>;
 
 /** Exactly one field must be set (checked in validation, as Argo does). */
 export const MetricProviderSchema = z.object({

@@ -7,6 +7,7 @@ export * from './common.js';
 export * from './duration.js';
 export * from './core.js';
 export * from './analysis.js';
+export * from './kanary-providers.js';
 export * from './rollout.js';
 export * from './defaults.js';
 export * from './issues.js';

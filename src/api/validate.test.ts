@@ -329,8 +329,11 @@ describe('validateAnalysisTemplate', () => {
       'web POST with jsonBody',
       { provider: { web: { url: 'http://127.0.0.1/x', method: 'POST', jsonBody: { a: 1 } } } },
     ],
-    ['the router provider', { provider: { router: {} } }],
-    ['the judge provider', { provider: { judge: { anything: true } } }],
+    ['the router provider', { provider: { router: { service: 'sample-app-canary', metric: 'errorRate' } } }],
+    [
+      'the judge provider, numbers templated',
+      { provider: { judge: { canaryService: 'c', stableService: 's', alpha: '{{args.alpha}}', margin: '0.1' } } },
+    ],
   ])('accepts %s', (_name, change) => {
     expect(messages(withMetric(change))).toEqual([]);
   });

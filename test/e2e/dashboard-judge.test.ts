@@ -240,13 +240,37 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
     await narrow.context().close();
   });
 
-  it('a page opened later shows what the run still keeps, with the same verdict', async () => {
+  it('a page opened later shows what the run still keeps, and a failed read keeps the verdict', async () => {
     if (last === undefined) return;
     const page = await openRollout(390, 844);
     const article = page.getByRole('article', { name: `AnalysisRun ${RUN}` });
     await article.getByRole('img', { name: /judge evidence over time: 2 measurements/ }).waitFor();
     expect(await article.locator('[data-verdict]').textContent()).toBe('Verdict: fail');
     expect(await article.getByTestId('judge-summary').textContent()).toBe(describeJudgeResult(last));
+
+    // A failed read keeps the last verdict on screen and says so.
+    const run = await world.store.get<AnalysisRun>('AnalysisRun', NS, RUN);
+    const result = run?.status?.metricResults?.[0];
+    if (run?.status === undefined || result === undefined) throw new Error('the judge run has no status');
+    const failedRead: Measurement = {
+      phase: 'Error',
+      message: 'router at http://127.0.0.1:9 is unreachable',
+      startedAt: new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+    };
+    await world.store.updateStatus<AnalysisRun>({
+      ...run,
+      status: {
+        ...run.status,
+        metricResults: [{ ...result, measurements: [...(result.measurements ?? []).slice(-1), failedRead] }],
+      },
+    });
+    await article
+      .getByRole('status')
+      .filter({ hasText: 'The latest measurement failed: router at http://127.0.0.1:9 is unreachable' })
+      .waitFor();
+    expect(await article.locator('[data-verdict]').textContent()).toBe('Verdict: fail');
+    await page.screenshot({ path: join(SHOTS, 'judge-error-390.png'), fullPage: true });
     await page.context().close();
   });
 });

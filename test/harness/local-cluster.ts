@@ -321,6 +321,8 @@ export interface Reply {
   /** The sample app's identity, when the body was its JSON. */
   deployment?: string;
   pod?: string;
+  /** The body, when it was not the sample app's JSON (e.g. the router's own error page). */
+  body?: string;
   /** A transport error (no HTTP answer at all). */
   error?: string;
 }
@@ -341,7 +343,7 @@ export async function get(routerUrl: string, path = '/success', headers: Record<
       const body = JSON.parse(text) as { deployment?: string; pod?: string };
       return { status: res.statusCode, ...body };
     } catch {
-      return { status: res.statusCode };
+      return { status: res.statusCode, body: text };
     }
   } catch (err) {
     return { status: 0, error: err instanceof Error ? err.message : String(err) };
@@ -420,6 +422,14 @@ export class Load {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
   }
+}
+
+/**
+ * The router's known retry bug (see test/e2e/local-canary-down.test.ts): a retry of a refused canary request that
+ * draws the canary again answers 502 "every endpoint failed" instead of trying the stable backend.
+ */
+export function isKnownRetryBug(r: Reply): boolean {
+  return r.status === 502 && r.body === 'every endpoint failed\n';
 }
 
 /** A small deterministic PRNG (mulberry32) so that "random moments" can be replayed from the printed seed. */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
+import type { AnalysisRun, JudgePrometheusSource, JudgeProviderConfig, Measurement, Metric } from '../../api/index.js';
+import { JudgeProviderConfigSchema } from '../../api/index.js';
 import { KanaryError } from '../../common/index.js';
 import { fromJson } from '../../expr/index.js';
 import type { MetricsSnapshot } from '../../local/router/index.js';
@@ -38,56 +38,9 @@ import type { MetricProvider, ProviderContext } from './types.js';
  * (fail → Failed, else Successful) rather than Argo's "no condition is success".
  */
 
-const numeric = z.union([
-  z.number(),
-  z
-    .string()
-    .regex(/^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/)
-    .transform(Number),
-]);
-
-export const JudgePrometheusSourceSchema = z.object({
-  address: z.string().min(1),
-  /** Instant query for an arm's running request total; `$service` and `$namespace` are replaced per arm. */
-  requestQuery: z.string().optional(),
-  /** Instant query for an arm's running error total (an empty result means no error counted yet). */
-  errorQuery: z.string().optional(),
-  /** Optional: running histogram buckets by `le` (e.g. `sum by (le) (x_bucket{service="$service"})`). */
-  latencyQuery: z.string().optional(),
-  /** Unit of the `le` bounds of latencyQuery (default seconds, as Prometheus histograms are). */
-  latencyUnit: z.enum(['seconds', 'milliseconds']).optional(),
-  timeout: numeric.optional(),
-  insecure: z.boolean().optional(),
-  headers: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
-});
-
-export const JudgeProviderConfigSchema = z.object({
-  canaryService: z.string().min(1),
-  stableService: z.string().min(1),
-  /** Default: the AnalysisRun's namespace, else "default". */
-  namespace: z.string().min(1).optional(),
-  alpha: numeric.optional(),
-  /** Relative margin: the canary may have up to (1 + margin) × stable's error rate (default 0.2). */
-  margin: numeric.optional(),
-  /** The canary may have an error rate up to this whatever stable does (default 0.001). */
-  absoluteMargin: numeric.optional(),
-  minRequests: z.object({ canary: numeric.optional(), stable: numeric.optional() }).optional(),
-  latency: z
-    .object({
-      enabled: z.boolean().optional(),
-      toleranceMs: numeric.optional(),
-      toleranceRelative: numeric.optional(),
-      groupSize: numeric.optional(),
-    })
-    .optional(),
-  source: z.enum(['router', 'prometheus']).optional(),
-  /** The router's base URL (source router); default env KANARY_ROUTER_URL. */
-  address: z.string().optional(),
-  /** Seconds per read (default 5). */
-  timeout: numeric.optional(),
-  prometheus: JudgePrometheusSourceSchema.optional(),
-});
-export type JudgeProviderConfig = z.infer<typeof JudgeProviderConfigSchema>;
+// The settings' schema is the manifest's (src/api), so the two cannot drift apart.
+export { JudgePrometheusSourceSchema, JudgeProviderConfigSchema } from '../../api/index.js';
+export type { JudgePrometheusSource, JudgeProviderConfig } from '../../api/index.js';
 
 /** The router's own series, for a Prometheus that scrapes the router. */
 export const DEFAULT_JUDGE_QUERIES = {
@@ -212,11 +165,7 @@ interface PromSample {
 
 type PromOutcome = { ok: true; samples: PromSample[] } | { ok: false; error: string };
 
-async function promQuery(
-  source: z.infer<typeof JudgePrometheusSourceSchema>,
-  query: string,
-  ctx: ProviderContext,
-): Promise<PromOutcome> {
+async function promQuery(source: JudgePrometheusSource, query: string, ctx: ProviderContext): Promise<PromOutcome> {
   const address = source.address;
   const url = new URL('api/v1/query', address.endsWith('/') ? address : `${address}/`).toString();
   const outcome = await httpRequest({

@@ -22,7 +22,7 @@ describe('provider registry', () => {
       terminate: (_r, _m, x) => Promise.resolve(x),
     };
     const registry = createProviderRegistry().register(router);
-    expect(registry.get(metric({ router: {} }))).toBe(router);
+    expect(registry.get(metric({ router: { service: 'sample-app', metric: 'errorRate' } }))).toBe(router);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisRun, Metric } from '../../api/index.js';
+import type { AnalysisRun, Metric, RouterProvider as RouterProviderSpec } from '../../api/index.js';
 import { providerContract } from './contract.js';
 import { startRoutedPair, type RoutedPair } from './kanary-testing.js';
 import { RouterProvider, routerValue, type RouterProviderConfig } from './router.js';
@@ -21,7 +21,8 @@ function routerMetric(
   router: Partial<RouterProviderConfig> | Record<string, unknown>,
   fields: Partial<Metric> = {},
 ): Metric {
-  return { name: 'router-metric', ...fields, provider: { router } };
+  // Invalid settings on purpose in some tests: the provider must reject them at run time too.
+  return { name: 'router-metric', ...fields, provider: { router: router as RouterProviderSpec } };
 }
 
 providerContract('router', async () => {

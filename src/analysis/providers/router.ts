@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
+import type { z } from 'zod';
+import type { AnalysisRun, Measurement, Metric, RouterMetricName } from '../../api/index.js';
+import { RouterProviderConfigSchema } from '../../api/index.js';
 import type { ServiceStats, WindowStats } from '../../local/router/index.js';
 import { parseWindow } from '../../local/router/index.js';
 import { httpRequest } from './http.js';
@@ -19,25 +20,9 @@ import type { MetricProvider, ProviderContext } from './types.js';
  * metric on `requestCount`.
  */
 
-export const ROUTER_METRICS = ['errorRate', 'successRate', 'requestCount', 'errorCount', 'p50', 'p90', 'p99'] as const;
-export type RouterMetricName = (typeof ROUTER_METRICS)[number];
-
-export const RouterProviderConfigSchema = z.object({
-  /** The Service whose traffic is measured (requests the router sent to it). */
-  service: z.string().min(1),
-  /** Default: the AnalysisRun's namespace, else "default". */
-  namespace: z.string().min(1).optional(),
-  /** How far back to look, e.g. "30s", "2m" (default 30s; the router keeps 15 minutes). */
-  window: z.string().optional(),
-  metric: z.enum(ROUTER_METRICS),
-  /** Only the requests answered by pods of this revision (pod-template hash). */
-  revision: z.string().optional(),
-  /** The router's base URL; default from the registry options (env KANARY_ROUTER_URL). */
-  address: z.string().optional(),
-  /** Seconds (default 5). */
-  timeout: z.number().positive().optional(),
-});
-export type RouterProviderConfig = z.infer<typeof RouterProviderConfigSchema>;
+// The settings' schema is the manifest's (src/api), so the two cannot drift apart.
+export { ROUTER_METRICS, RouterProviderConfigSchema } from '../../api/index.js';
+export type { RouterMetricName, RouterProviderConfig } from '../../api/index.js';
 
 export const DEFAULT_ROUTER_WINDOW = '30s';
 const DEFAULT_TIMEOUT_SECONDS = 5;

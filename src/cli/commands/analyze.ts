@@ -1,8 +1,11 @@
 import { Command } from '@commander-js/extra-typings';
-import type { AnalysisPhase, AnalysisRun, Argument, Measurement } from '../../api/index.js';
+import type { AnalysisPhase, AnalysisRun, AnalysisRunStatus, Argument, Measurement } from '../../api/index.js';
 import { loadPaths, objectsOf } from '../../api/index.js';
 import { buildAnalysisRun, isCompleted, type AnyAnalysisTemplate } from '../../analysis/engine/index.js';
+import { describeJudgeResult, formatEvidence, parseJudgeResult } from '../../analysis/judge/index.js';
+import type { JudgeArmResult } from '../../analysis/judge/index.js';
 import { createProviderRegistry, registerKanaryProviders } from '../../analysis/providers/index.js';
+import type { ProviderRegistry } from '../../analysis/providers/index.js';
 import { KanaryError, toKanaryError } from '../../common/index.js';
 import { runAnalysisPass } from '../../controller/analysis/index.js';
 import { realClock } from '../../controller/runtime/index.js';
@@ -102,6 +105,48 @@ export function formatMeasurementLine(metricName: string, m: Measurement): strin
   return parts.join('  ');
 }
 
+function armSummary(arm: JudgeArmResult): string {
+  const rate = arm.errorRate === null ? 'n/a' : `${(100 * arm.errorRate).toFixed(1)}%`;
+  return `${rate} (${arm.errors}/${arm.requests})`;
+}
+
+/**
+ * A judge measurement: the evidence against its threshold (1/α) with the verdict, then each arm's error rate and
+ * counts since the baseline, e.g. `… judge Successful  evidence 3.2 / 20 (continue)  canary 2.1% (4/190) vs
+ * stable 0.5% (1/201)`. A measurement without a judge result (an Error) is printed as any other.
+ */
+export function formatJudgeMeasurementLine(metricName: string, m: Measurement): string {
+  const result = parseJudgeResult(m.value);
+  if (result === undefined) return formatMeasurementLine(metricName, m);
+  const time = m.finishedAt ?? m.startedAt ?? '';
+  const evidence = `evidence ${formatEvidence(result.eValue)} / ${formatEvidence(result.threshold)} (${result.verdict})`;
+  const arms = `canary ${armSummary(result.canary)} vs stable ${armSummary(result.stable)}`;
+  const parts = [time, metricName, m.phase, evidence, arms];
+  if (m.message !== undefined && m.message !== '') parts.push(m.message);
+  return parts.join('  ');
+}
+
+/** Names of the run's metrics whose provider is the judge. */
+export function judgeMetricsOf(run: AnalysisRun): Set<string> {
+  return new Set(run.spec.metrics.filter((m) => m.provider.judge !== undefined).map((m) => m.name));
+}
+
+/**
+ * After a Failed run: one line per judge metric that failed, explaining its last verdict in words
+ * (`describeJudgeResult`). Empty when the run did not fail or the judge was not the reason.
+ */
+export function judgeExplanations(status: AnalysisRunStatus, judgeMetrics: ReadonlySet<string>): string[] {
+  if (status.phase !== 'Failed') return [];
+  const lines: string[] = [];
+  for (const result of status.metricResults ?? []) {
+    if (!judgeMetrics.has(result.name) || result.phase !== 'Failed') continue;
+    const last = [...(result.measurements ?? [])].reverse().find((m) => parseJudgeResult(m.value) !== undefined);
+    const judged = parseJudgeResult(last?.value);
+    if (judged !== undefined) lines.push(`${result.name}: ${describeJudgeResult(judged)}`);
+  }
+  return lines;
+}
+
 export function analyzeCommand(): Command {
   return new Command('analyze')
     .description(
@@ -138,46 +183,84 @@ async function runInForeground(
     }),
   );
   const abort = new AbortController();
-  let wake: (() => void) | undefined;
   let interrupts = 0;
-  let run = start;
+  let terminate: (() => void) | undefined;
   const onSigint = (): void => {
     interrupts++;
     if (interrupts === 1) {
       process.stderr.write('terminating the run (Ctrl-C again to abort at once)\n');
-      run = { ...run, spec: { ...run.spec, terminate: true } };
-      wake?.();
+      terminate?.();
     } else {
       abort.abort();
       process.exit(130);
     }
   };
   process.on('SIGINT', onSigint);
-  process.stdout.write(`AnalysisRun ${run.metadata.name ?? ''}: ${run.spec.metrics.map((m) => m.name).join(', ')}\n`);
   try {
-    for (;;) {
-      const result = await runAnalysisPass(run, { clock: realClock, providers, secrets, signal: abort.signal });
-      for (const event of result.measured)
-        process.stdout.write(`${formatMeasurementLine(event.metricName, event.measurement)}\n`);
-      run = { ...run, status: result.status };
-      if (isCompleted(result.status.phase)) break;
-      const waitMs = result.wakeAt === undefined ? undefined : Math.max(0, result.wakeAt - realClock.now());
-      if (run.spec.terminate === true) continue; // Ctrl-C came during the pass: terminate now
-      await new Promise<void>((resolve) => {
-        const timer = waitMs === undefined ? undefined : setTimeout(resolve, waitMs);
-        wake = () => {
-          if (timer !== undefined) clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
+    return await analyzeInForeground(start, {
+      providers,
+      secrets,
+      signal: abort.signal,
+      write: (line) => process.stdout.write(`${line}\n`),
+      onTerminator: (fn) => (terminate = fn),
+    });
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+export interface ForegroundOptions {
+  providers: ProviderRegistry;
+  secrets?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Receives each output line, without its newline. */
+  write: (line: string) => void;
+  /** Receives a function that terminates the run as Argo does (`spec.terminate`), e.g. on Ctrl-C. */
+  onTerminator?: (terminate: () => void) => void;
+}
+
+/**
+ * Runs the analysis to completion on the real clock, writing a header, one line per measurement (judge metrics
+ * show their evidence), the final phase and, when the judge failed the run, why. Resolves with the final phase.
+ */
+export async function analyzeInForeground(start: AnalysisRun, options: ForegroundOptions): Promise<AnalysisPhase> {
+  const { providers, write } = options;
+  const judgeMetrics = judgeMetricsOf(start);
+  let wake: (() => void) | undefined;
+  let run = start;
+  options.onTerminator?.(() => {
+    run = { ...run, spec: { ...run.spec, terminate: true } };
+    wake?.();
+  });
+  write(`AnalysisRun ${run.metadata.name ?? ''}: ${run.spec.metrics.map((m) => m.name).join(', ')}`);
+  for (;;) {
+    const result = await runAnalysisPass(run, {
+      clock: realClock,
+      providers,
+      secrets: options.secrets ?? {},
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    for (const event of result.measured) {
+      const format = judgeMetrics.has(event.metricName) ? formatJudgeMeasurementLine : formatMeasurementLine;
+      write(format(event.metricName, event.measurement));
+    }
+    run = { ...run, status: result.status };
+    if (isCompleted(result.status.phase)) break;
+    const waitMs = result.wakeAt === undefined ? undefined : Math.max(0, result.wakeAt - realClock.now());
+    if (run.spec.terminate === true) continue; // terminated during the pass: terminate now
+    await new Promise<void>((resolve) => {
+      const timer = waitMs === undefined ? undefined : setTimeout(resolve, waitMs);
+      wake = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+    });
+    wake = undefined;
+  }
   const status = run.status ?? {};
   const phase = status.phase ?? 'Error';
-  process.stdout.write(`${phase}${status.message ? `: ${status.message}` : ''}\n`);
+  write(`${phase}${status.message ? `: ${status.message}` : ''}`);
+  for (const line of judgeExplanations(status, judgeMetrics)) write(line);
   return phase;
 }
 

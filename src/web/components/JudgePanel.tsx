@@ -15,6 +15,8 @@ function percent(rate: number | null): string {
 export function JudgePanel({ metric, judge }: { metric: MetricInfo; judge: JudgeMetricInfo }) {
   const latest = judge.latest;
   const reached = latest !== undefined && latest.eValue >= latest.threshold;
+  const newest = metric.measurements.at(-1);
+  const stale = newest !== undefined && newest.judge === undefined && newest.phase === 'Error';
   const latency = latest !== undefined && (latest.canary.meanLatencyMs ?? latest.stable.meanLatencyMs) !== null;
   return (
     <div className="judge">
@@ -32,12 +34,18 @@ export function JudgePanel({ metric, judge }: { metric: MetricInfo; judge: Judge
           {latest === undefined
             ? `evidence starts at 1 and fails the canary at ${formatEvidence(judge.threshold)} (1/α)`
             : `evidence ${formatEvidence(latest.eValue)} ${reached ? '≥' : '<'} ${formatEvidence(latest.threshold)} ` +
-              `(1/α) · peak ${formatEvidence(judge.peakEValue ?? latest.eValue)} · α = ${judge.alpha}`}
+              `(1/α) · peak ${formatEvidence(judge.peakEValue ?? latest.eValue)} · α = ${Number(judge.alpha.toPrecision(3))}`}
         </span>
       </p>
       {judge.summary !== undefined && (
         <p className={`message ${latest?.verdict === 'fail' ? 'message-bad' : ''}`} data-testid="judge-summary">
           {judge.summary}
+        </p>
+      )}
+      {stale && (
+        <p className="muted small" role="status">
+          The latest measurement failed{newest.message !== undefined ? `: ${newest.message}` : ''}; the evidence above
+          is carried forward.
         </p>
       )}
       <JudgeChart metric={metric} judge={judge} />

@@ -44,7 +44,8 @@ const manifestNumber: NumberKind = (rule) =>
       return;
     }
     const problem = rule(Number(value));
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${String(value)} ${problem}`, input: value });
+    // No `input`: the message already names the value.
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}` });
   });
 
 /** At run time: a number, or a numeric string read as a number; the rule is checked by the provider. */

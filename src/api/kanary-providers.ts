@@ -19,13 +19,13 @@ export type RouterMetricName = (typeof ROUTER_METRICS)[number];
 const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?([eE][-+]?\d+)?\s*$/;
 const PLACEHOLDER = /\{\{[^{}]*\}\}/;
 
-/** The rule a number must meet, in words (`undefined` when it does), e.g. "must be > 0". */
+/** The rule a number must meet, in words (`undefined` when it does), e.g. "must be > 0"; the loader adds the value. */
 type Rule = (n: number) => string | undefined;
 
 const positive: Rule = (n) => (n > 0 ? undefined : 'must be > 0');
 const nonNegative: Rule = (n) => (n >= 0 ? undefined : 'must be >= 0');
-const between01: Rule = (n) => (n > 0 && n < 1 ? undefined : 'must be strictly between 0 and 1 (e.g. 0.05)');
-const rate: Rule = (n) => (n >= 0 && n < 1 ? undefined : 'must be in [0, 1) (an error rate, e.g. 0.001)');
+const between01: Rule = (n) => (n > 0 && n < 1 ? undefined : 'must be strictly between 0 and 1, e.g. 0.05');
+const rate: Rule = (n) => (n >= 0 && n < 1 ? undefined : 'must be an error rate in [0, 1), e.g. 0.001');
 const wholeAtLeast1: Rule = (n) => (Number.isInteger(n) && n >= 1 ? undefined : 'must be a whole number >= 1');
 
 /** Builds the number schema for a field with the given rule. */
@@ -44,8 +44,7 @@ const manifestNumber: NumberKind = (rule) =>
       return;
     }
     const problem = rule(Number(value));
-    // No `input`: the message already names the value.
-    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} ${problem}` });
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: value });
   });
 
 /** At run time: a number, or a numeric string read as a number; the rule is checked by the provider. */

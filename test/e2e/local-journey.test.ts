@@ -7,7 +7,6 @@ import {
   binomialBounds,
   burst,
   get,
-  isKnownRetryBug,
   Load,
   rolloutView,
   runCli,
@@ -215,15 +214,11 @@ describe('local cluster: the seed journey', () => {
     expect(after.lastState?.terminated?.exitCode).toBe(137);
     expect(after.containerID).not.toBe(status?.containerID);
     const failures = replies.filter((r) => r.status !== 200);
-    const knownBug = failures.filter(isKnownRetryBug);
     console.info(
-      `canary kill: ${replies.length} requests, ${failures.length} failed (${knownBug.length} by the router's known retry bug), restart ready after ${Date.now() - killedAt} ms`,
+      `canary kill: ${replies.length} requests, ${failures.length} failed, restart ready after ${Date.now() - killedAt} ms`,
     );
-    // Requests sent to the dead process before the router's table drops it are refused and retried. Until the
-    // router's retry moves to the other backend (local-canary-down.test.ts), a retry that draws the canary again
-    // fails with its 502; nothing else may fail.
-    expect(failures.filter((r) => !isKnownRetryBug(r))).toEqual([]);
-    expect(knownBug.length).toBeLessThanOrEqual(5);
+    // Requests sent to the dead process before the router's table drops it are refused and retried on stable.
+    expect(failures).toEqual([]);
   });
 
   it('completes Healthy with the canary revision as stable after promote (CLI)', async () => {

@@ -424,14 +424,6 @@ export class Load {
   }
 }
 
-/**
- * The router's known retry bug (see test/e2e/local-canary-down.test.ts): a retry of a refused canary request that
- * draws the canary again answers 502 "every endpoint failed" instead of trying the stable backend.
- */
-export function isKnownRetryBug(r: Reply): boolean {
-  return r.status === 502 && r.body === 'every endpoint failed\n';
-}
-
 /** A small deterministic PRNG (mulberry32) so that "random moments" can be replayed from the printed seed. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;

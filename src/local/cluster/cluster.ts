@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Ingress, Pod, ReplicaSet, Secret, Service } from '../../api/index.js';
-import { createProviderRegistry } from '../../analysis/providers/index.js';
+import { createProviderRegistry, registerKanaryProviders } from '../../analysis/providers/index.js';
 import type { ProviderRegistry } from '../../analysis/providers/index.js';
 import { SERVER_FILE } from '../../client/index.js';
 import { AnalysisRunController } from '../../controller/analysis/index.js';
@@ -125,6 +125,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const registry = createProviderRegistry(
     options.prometheusAddress === undefined ? {} : { prometheus: { addressOverride: options.prometheusAddress } },
   );
+  // Kanary's own providers read this cluster's router: no scrape delay, and the judge compares canary with stable.
+  registerKanaryProviders(registry, { routerAddress: router.url });
   options.providers?.(registry, { routerUrl: router.url });
   const analysis = new AnalysisRunController({ store, clock, providers: registry });
   const routerSync = new RouterSync({ client: routerClient, informers, log });
@@ -176,7 +178,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       await rollouts.stop();
       await replicaSets.stop();
       routerSync.stop();
-      podController.stop();
+      await podController.stop();
       for (const i of Object.values(informers)) i.stop();
       await supervisor.stopAll({ leaveRunning: closeOptions.everything !== true });
       await supervisor.close();

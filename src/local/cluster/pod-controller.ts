@@ -28,6 +28,7 @@ export class PodController {
   readonly #terminatingSince = new Map<string, number>();
   #stopHandlers: (() => void) | undefined;
   #syncing: Promise<void> = Promise.resolve();
+  #stopped = false;
 
   constructor(options: PodControllerOptions) {
     this.#options = options;
@@ -40,10 +41,13 @@ export class PodController {
     this.#scheduleSync();
   }
 
-  stop(): void {
+  /** Stops following pods; resolves once a sync already under way has finished, so none races a shutdown. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
     this.#stopHandlers?.();
     for (const t of this.#draining.values()) clearTimeout(t);
     this.#draining.clear();
+    await this.#syncing;
   }
 
   /** Called by the supervisor whenever a pod's observed state changes. */
@@ -71,6 +75,7 @@ export class PodController {
   }
 
   #scheduleSync(): void {
+    if (this.#stopped) return;
     this.#syncing = this.#syncing
       .then(() => this.#sync())
       .catch((err: unknown) => {

@@ -138,15 +138,23 @@ export class RouterProxy {
       x.respondLocal(503, 'no ready endpoint\n', this.seriesOfBackend(route.backend, route.ingress.name));
       return;
     }
-    const idx = selectBackendIndex(route, x.req, this.random());
-    const canary = idx >= 0;
-    const backend = canary ? (route.canaries[idx]?.backend ?? route.backend) : route.backend;
-    const ep = this.pick(backend, x.tried);
+    // A retry keeps the first draw, as nginx does: redrawing would send a request that found the canary down back
+    // to the canary with the canary's weight, and fail it there while stable was never tried.
+    x.choice ??= selectBackendIndex(route, x.req, this.random());
+    let idx = x.choice;
+    let backend = idx >= 0 ? (route.canaries[idx]?.backend ?? route.backend) : route.backend;
+    let ep = this.pick(backend, x.tried);
+    if (ep === undefined && idx >= 0) {
+      // The canary has no endpoint left to try: stable is the safe place for the request.
+      idx = -1;
+      backend = route.backend;
+      ep = this.pick(backend, x.tried);
+    }
     if (ep === undefined) {
       x.respondLocal(502, 'every endpoint failed\n', x.series ?? this.seriesOfBackend(backend, ingressOf(route, idx)));
       return;
     }
-    x.send(this.poolFor(ep), ep, canary, this.seriesOf(ep, backend, ingressOf(route, idx)));
+    x.send(this.poolFor(ep), ep, idx >= 0, this.seriesOf(ep, backend, ingressOf(route, idx)));
   }
 
   /** Called by an exchange whose attempt failed before reaching the upstream. */
@@ -255,6 +263,8 @@ class Exchange {
   readonly started = performance.now();
   /** Endpoints (ip:port) already tried for this request; allocated on the first retry only. */
   tried: Set<string> | undefined;
+  /** The backend drawn on the first attempt (-1 stable, else the canary's index), kept across retries. */
+  choice: number | undefined;
   series: Series | undefined;
   private endpoint: Endpoint | undefined;
   private canary = false;

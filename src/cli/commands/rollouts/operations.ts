@@ -46,22 +46,45 @@ export function promoteCommand(ctx: () => CliContext) {
     });
 }
 
-export function abortCommand(ctx: () => CliContext) {
-  return new Command('abort')
-    .description('send all traffic back to stable and scale the canary down; the rollout becomes Degraded')
+/** A verb that takes just the rollout's name and posts one operation with an empty body. */
+function nameOnlyCommand(verb: string, description: string, done: string, ctx: () => CliContext) {
+  return new Command(verb)
+    .description(description)
     .argument('<rollout>', 'the rollout')
     .addOption(namespaceOption())
     .addOption(outputOption())
     .action(async (name, opts) => {
       await operate(ctx(), {
         ns: opts.namespace,
-        name: name,
-        op: 'abort',
+        name,
+        op: verb,
         body: {},
-        text: `rollout '${name}' aborted`,
+        text: `rollout '${name}' ${done}`,
         output: opts.output,
       });
     });
+}
+
+export function abortCommand(ctx: () => CliContext) {
+  return nameOnlyCommand(
+    'abort',
+    'send all traffic back to stable and scale the canary down; the rollout becomes Degraded',
+    'aborted',
+    ctx,
+  );
+}
+
+export function pauseCommand(ctx: () => CliContext) {
+  return nameOnlyCommand('pause', 'pause a rollout (spec.paused); promote resumes it', 'paused', ctx);
+}
+
+export function resumeCommand(ctx: () => CliContext) {
+  return nameOnlyCommand(
+    'resume',
+    'clear a manual pause (spec.paused) without promoting past a pause step',
+    'resumed',
+    ctx,
+  );
 }
 
 export function retryCommand(ctx: () => CliContext) {
@@ -81,42 +104,6 @@ export function retryCommand(ctx: () => CliContext) {
         op: 'retry',
         body: {},
         text: `rollout '${name}' retried`,
-        output: opts.output,
-      });
-    });
-}
-
-export function pauseCommand(ctx: () => CliContext) {
-  return new Command('pause')
-    .description('pause a rollout (spec.paused); promote resumes it')
-    .argument('<rollout>', 'the rollout')
-    .addOption(namespaceOption())
-    .addOption(outputOption())
-    .action(async (name, opts) => {
-      await operate(ctx(), {
-        ns: opts.namespace,
-        name: name,
-        op: 'pause',
-        body: {},
-        text: `rollout '${name}' paused`,
-        output: opts.output,
-      });
-    });
-}
-
-export function resumeCommand(ctx: () => CliContext) {
-  return new Command('resume')
-    .description('clear a manual pause (spec.paused) without promoting past a pause step')
-    .argument('<rollout>', 'the rollout')
-    .addOption(namespaceOption())
-    .addOption(outputOption())
-    .action(async (name, opts) => {
-      await operate(ctx(), {
-        ns: opts.namespace,
-        name: name,
-        op: 'resume',
-        body: {},
-        text: `rollout '${name}' resumed`,
         output: opts.output,
       });
     });

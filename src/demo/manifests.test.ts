@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTER_METRIC_PROVIDER, ROUTER_SUCCESS_CONDITION, demoImageMap, seedObjects } from './manifests.js';
+import { lintDocuments, parseDocuments, toYaml } from '../api/index.js';
+import {
+  JUDGE_METRIC_NAME,
+  JUDGE_TEMPLATE_NAME,
+  ROUTER_METRIC_PROVIDER,
+  ROUTER_SUCCESS_CONDITION,
+  demoImageMap,
+  seedObjects,
+} from './manifests.js';
 import { prometheusConfig } from './prometheus.js';
 import { parse } from 'yaml';
 
@@ -44,6 +52,25 @@ describe("the demo's copy of the seed's manifests", () => {
     expect(metric?.provider).toEqual(ROUTER_METRIC_PROVIDER);
     expect(metric?.successCondition).toBe(ROUTER_SUCCESS_CONDITION);
     expect(metric?.failureLimit).toBe(0);
+  });
+
+  it('with the judge, points a copy of the Rollout at the judge template, which validates and lints clean', () => {
+    const objects = seedObjects({ source: 'judge', timing: { pause: '5s', interval: '2s' } });
+    const rollout = objects.find((o) => o.kind === 'Rollout') as unknown as {
+      spec: { strategy: { canary: { analysis: { templates: unknown[]; startingStep: number } } } };
+    };
+    expect(rollout.spec.strategy.canary.analysis).toEqual({
+      templates: [{ templateName: JUDGE_TEMPLATE_NAME }],
+      startingStep: 2,
+    });
+    const template = objects.find((o) => o.kind === 'AnalysisTemplate' && o.metadata.name === JUDGE_TEMPLATE_NAME);
+    expect(template).toBeDefined();
+    const [metric] = (template as unknown as Shape).spec.metrics ?? [];
+    expect(metric).toMatchObject({ name: JUDGE_METRIC_NAME, interval: '2s', failureLimit: 0 });
+    expect(metric?.provider).toEqual({ judge: { canaryService: 'sample-app-canary', stableService: 'sample-app' } });
+    const documents = parseDocuments(toYaml(template), 'judge.yaml');
+    const diagnostics = [...documents.flatMap((d) => d.diagnostics), ...lintDocuments(documents)];
+    expect(diagnostics).toEqual([]);
   });
 
   it('maps the faulty tag to the sample app with an error rate', () => {

@@ -29,14 +29,46 @@ export interface DemoTiming {
 
 export const DEMO_TIMING: DemoTiming = { pause: '5s', interval: '2s' };
 
-/** How the success share is measured: the seed's PromQL against a real Prometheus, or Kanary's router. */
-export type AnalysisSource = 'prometheus' | 'router';
+/**
+ * What the background analysis is: the seed's PromQL against a real Prometheus, Kanary's router provider with the
+ * seed's threshold, or Kanary's judge (canary compared with stable, from the router's counters).
+ */
+export type AnalysisSource = 'prometheus' | 'router' | 'judge';
 
 /** The router provider's counterpart of the seed's metric: canary success share over the last 20 s. */
 export const ROUTER_METRIC_PROVIDER = {
   router: { service: 'sample-app-canary', metric: 'successRate', window: '20s' },
 };
 export const ROUTER_SUCCESS_CONDITION = 'result >= 0.99';
+
+/** The judge's AnalysisTemplate (docs/judge.md, "Using the judge"), applied next to the seed's own with `--judge`. */
+export const JUDGE_TEMPLATE_NAME = 'sample-app-judge';
+export const JUDGE_METRIC_NAME = 'judge';
+
+/**
+ * The recommended judge template, with the demo's interval. Its defaults stay: α 0.05, margin 0.2, and
+ * `minRequests` 100 per arm, which only delays a "pass" verdict (never a "fail"), and which both arms reach within
+ * the background analysis at the demo's load (40 requests/s, weights 50% then 75%).
+ */
+export function judgeTemplate(interval: string): KubeObject {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name: JUDGE_TEMPLATE_NAME, namespace: SEED_NAMESPACE, labels: { app: 'sample-app' } },
+    spec: {
+      metrics: [
+        {
+          name: JUDGE_METRIC_NAME,
+          interval,
+          failureLimit: 0,
+          failureCondition: 'result.verdict == "fail"',
+          provider: { judge: { canaryService: 'sample-app-canary', stableService: 'sample-app' } },
+        },
+      ],
+      measurementRetention: [{ metricName: JUDGE_METRIC_NAME, limit: 2 }],
+    },
+  };
+}
 
 /**
  * The seed's objects, with the demo's changes and nothing else: the pauses and the measurement interval shortened,
@@ -57,12 +89,26 @@ export function seedObjects(
       `the seed's manifests do not load:\n${errors.map(formatDiagnostic).join('\n')}`,
     );
   }
-  return objectsOf(loaded.documents).map((o) => {
+  const source = options.source ?? 'prometheus';
+  const objects = objectsOf(loaded.documents).map((o) => {
     const copy = structuredClone(o) as unknown as KubeObject & Record<string, unknown>;
-    if (o.kind === 'Rollout') shortenPauses(copy, timing.pause);
-    if (o.kind === 'AnalysisTemplate') adjustTemplate(copy, timing.interval, options.source ?? 'prometheus');
+    if (o.kind === 'Rollout') {
+      shortenPauses(copy, timing.pause);
+      if (source === 'judge') useTemplate(copy, JUDGE_TEMPLATE_NAME);
+    }
+    if (o.kind === 'AnalysisTemplate') adjustTemplate(copy, timing.interval, source === 'judge' ? 'router' : source);
     return copy;
   });
+  // With the judge the seed's template is still applied (with the router provider, unused); the Rollout's copy
+  // refers to the judge's template instead.
+  return source === 'judge' ? [...objects, judgeTemplate(timing.interval)] : objects;
+}
+
+/** Points the Rollout's background analysis at `templateName`, keeping its startingStep. */
+function useTemplate(rollout: Record<string, unknown>, templateName: string): void {
+  const spec = rollout.spec as { strategy?: { canary?: { analysis?: { templates?: unknown[] } } } } | undefined;
+  const analysis = spec?.strategy?.canary?.analysis;
+  if (analysis !== undefined) analysis.templates = [{ templateName }];
 }
 
 interface StepLike {

@@ -137,10 +137,15 @@ export class RolloutObserver {
     for (const result of run.status?.metricResults ?? []) {
       const key = `${name}/${result.name}`;
       const seen = this.#measurements.get(key) ?? 0;
+      // A measurementRetention limit (the judge's template keeps 2) trims the list, so new measurements are
+      // counted with the result's `count` when it has one, and taken from the end of the list.
       const list = result.measurements ?? [];
-      for (const m of list.slice(seen)) {
-        if (m.phase === 'Running' || m.phase === 'Pending') break;
-        this.#measurements.set(key, (this.#measurements.get(key) ?? 0) + 1);
+      const firstOpen = list.findIndex((m) => m.phase === 'Running' || m.phase === 'Pending');
+      const done = firstOpen === -1 ? list : list.slice(0, firstOpen);
+      const total = Math.max(result.count ?? done.length, done.length);
+      const fresh = Math.min(Math.max(total - seen, 0), done.length);
+      this.#measurements.set(key, Math.max(seen, total));
+      for (const m of done.slice(done.length - fresh)) {
         this.#onEvent({
           kind: 'measurement',
           at,

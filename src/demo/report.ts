@@ -1,5 +1,11 @@
 import type { DemoReport, RolloutOutcome } from './story.js';
 
+const ANALYSIS_BY: Record<DemoReport['source'], string> = {
+  prometheus: "the seed's PromQL on Prometheus",
+  router: 'the router provider',
+  judge: "the judge, canary vs stable from the router's counters",
+};
+
 const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
@@ -15,9 +21,7 @@ function splitLines(outcome: RolloutOutcome): string[] {
 /** The closing summary: time to detect, failed requests users saw, traffic split achieved per step. */
 export function renderReport(report: DemoReport): string {
   const lines: string[] = ['', 'Summary'];
-  lines.push(
-    `  demo time: ${seconds(report.totalMs)} (analysis by ${report.source === 'prometheus' ? "the seed's PromQL on Prometheus" : 'the router provider'})`,
-  );
+  lines.push(`  demo time: ${seconds(report.totalMs)} (analysis by ${ANALYSIS_BY[report.source]})`);
   const g = report.good;
   if (g !== undefined) {
     const m = g.load.metrics;
@@ -37,6 +41,7 @@ export function renderReport(report: DemoReport): string {
     lines.push(
       `    time to detect: ${seconds(f.detectMs)} after it first got traffic, ${seconds(f.detectAfterAnalysisMs)} after the promote started the analysis`,
     );
+    if (f.judgeExplanation !== undefined) lines.push(`    the judge: ${f.judgeExplanation}`);
     lines.push(
       `    failed requests users saw: ${f.failedBeforeAbort} of ${m.http_reqs.count} (${pct(m.http_req_failed.rate)}) before the abort, ${f.failedAfterAbort} after`,
     );

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Pod } from '../api/index.js';
+import { describeJudgeResult, parseJudgeResult } from '../analysis/judge/index.js';
 import { constantProfile, runLoad, SEED_HEADERS, type LoadProgress, type LoadSummary } from '../load/index.js';
 import { startSeedEnvironment, type SeedEnvironment } from './environment.js';
 import {
@@ -7,6 +8,8 @@ import {
   FAULTY_ERROR_RATE,
   FAULTY_IMAGE,
   GOOD_IMAGE,
+  JUDGE_METRIC_NAME,
+  JUDGE_TEMPLATE_NAME,
   SEED_NAMESPACE,
   SEED_ROLLOUT,
   type AnalysisSource,
@@ -21,6 +24,8 @@ export interface DemoOptions {
   stateDir?: string;
   /** Use Prometheus when it is on PATH (default), or never. */
   prometheus?: boolean;
+  /** The judge (canary vs stable, router counters) as the background analysis instead of the seed's metric. */
+  judge?: boolean;
   /** Leave everything running at the end and return the environment. */
   keep?: boolean;
   timing?: DemoTiming;
@@ -57,6 +62,8 @@ export interface DemoReport {
         /** Requests that failed before / after the abort was seen. */
         readonly failedBeforeAbort: number;
         readonly failedAfterAbort: number;
+        /** With the judge: `describeJudgeResult` of the measurement that failed. */
+        readonly judgeExplanation: string | undefined;
       })
     | undefined;
   readonly totalMs: number;
@@ -64,8 +71,12 @@ export interface DemoReport {
   readonly environment: SeedEnvironment | undefined;
 }
 
-const ABORT_PATTERN =
-  /^RolloutAborted: Rollout aborted update to revision \d+: Background analysis phase error\/failed: Metric "success-share" assessed Failed due to failed \(1\) > failureLimit \(0\)$/;
+/** Argo's message when the background analysis fails on the first failed measurement of `metric`. */
+function abortPattern(metric: string): RegExp {
+  return new RegExp(
+    `^RolloutAborted: Rollout aborted update to revision \\d+: Background analysis phase error/failed: Metric "${metric}" assessed Failed due to failed \\(1\\) > failureLimit \\(0\\)$`,
+  );
+}
 
 /**
  * The seed scenario, start to end, on the embedded default: a good version rolled out through the steps (promoted
@@ -82,19 +93,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const stamp = (at = performance.now()): string => `${((at - t0) / 1000).toFixed(1).padStart(5)}s`;
   const say = (text: string, at?: number): void => out(`${stamp(at)}  ${text}`);
 
-  const prometheusBinary = options.prometheus === false ? undefined : findPrometheus();
-  const source: AnalysisSource = prometheusBinary === undefined ? 'router' : 'prometheus';
+  const judge = options.judge === true;
+  const prometheusBinary = options.prometheus === false || judge ? undefined : findPrometheus();
+  const source: AnalysisSource = judge ? 'judge' : prometheusBinary === undefined ? 'router' : 'prometheus';
   out(
     `kanary demo: the seed article's story on a local cluster. Shortened for the demo: pauses 5m -> ${timing.pause}, ` +
       `analysis interval 1m -> ${timing.interval}; the manual pause is promoted after ${holdMs / 1000} s.`,
   );
-  out(
-    source === 'prometheus'
-      ? `analysis: the seed's AnalysisTemplate unchanged (query, condition, failureLimit) against a real Prometheus (${prometheusBinary ?? ''}), scraping every 1 s.`
-      : options.prometheus === false
-        ? 'analysis: --no-prometheus: the router provider measures the canary success share (last 20 s, >= 0.99).'
-        : 'analysis: prometheus is not on PATH, so the router provider measures the canary success share (last 20 s, >= 0.99).',
-  );
+  out(analysisLine(source, timing, options.prometheus === false, prometheusBinary));
+  const metricName = judge ? JUDGE_METRIC_NAME : 'success-share';
 
   const problems: string[] = [];
   const env = await startSeedEnvironment({
@@ -111,7 +118,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     say(
       `revision 1 (${GOOD_IMAGE.replace(/:latest$/, ':1.0.0')}) is Healthy and serves 100% through the router at ${env.routerUrl} (Host: sample.app)`,
     );
-    observer = new RolloutObserver(env.client, SEED_NAMESPACE, SEED_ROLLOUT, (e) => narrate(e, say));
+    // The judge's failing measurement, kept for the summary.
+    let judgeFailure: string | undefined;
+    observer = new RolloutObserver(env.client, SEED_NAMESPACE, SEED_ROLLOUT, (e) => {
+      narrate(e, say);
+      if (e.kind === 'measurement' && e.metric === JUDGE_METRIC_NAME && e.phase === 'Failed') {
+        const result = parseJudgeResult(e.value);
+        if (result !== undefined) judgeFailure = describeJudgeResult(result);
+      }
+    });
     await observer.start();
     const obs = observer;
 
@@ -162,10 +177,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
       detectAfterAnalysisMs: badStory.promotedAt === undefined ? undefined : badStory.endedAt - badStory.promotedAt,
       failedBeforeAbort: failedBefore,
       failedAfterAbort: badStory.outcome.load.metrics.http_req_failed.passes - failedBefore,
+      judgeExplanation: judgeFailure,
     };
-    if (faulty.phase !== 'Degraded') problems.push(`the faulty version ended ${faulty.phase}, not Degraded`);
-    else if (!ABORT_PATTERN.test(faulty.message)) problems.push(`the abort message is not Argo's: ${faulty.message}`);
-    if (faulty.failedBeforeAbort === 0) problems.push('the faulty version failed no request before the abort');
+    problems.push(...faultyProblems(faulty, metricName, judge));
     keepRunning = options.keep === true;
   } finally {
     if (problems.length > 0) problems.push(...(await restartHints(env)));
@@ -184,6 +198,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   };
 }
 
+/** The narration's second line: what measures the canary, and how. */
+function analysisLine(
+  source: AnalysisSource,
+  timing: DemoTiming,
+  refusedPrometheus: boolean,
+  prometheusBinary: string | undefined,
+): string {
+  return source === 'judge'
+    ? `analysis: --judge: the judge compares the canary with stable every ${timing.interval} from the router's counters ` +
+        `(AnalysisTemplate ${JUDGE_TEMPLATE_NAME}, metric "${JUDGE_METRIC_NAME}", as recommended in docs/judge.md: ` +
+        'alpha 0.05, margin 0.2, minRequests 100 per arm before a "pass", which both arms reach about 6 s into the ' +
+        "analysis at this load); a copy of the seed's Rollout refers to it instead of the seed's template"
+    : source === 'prometheus'
+      ? `analysis: the seed's AnalysisTemplate unchanged (query, condition, failureLimit) against a real Prometheus (${prometheusBinary ?? ''}), scraping every 1 s.`
+      : refusedPrometheus
+        ? 'analysis: --no-prometheus: the router provider measures the canary success share (last 20 s, >= 0.99).'
+        : 'analysis: prometheus is not on PATH, so the router provider measures the canary success share (last 20 s, >= 0.99).';
+}
+
 /** Pods that restarted: the usual cause of a story gone wrong on a busy machine. */
 async function restartHints(env: SeedEnvironment): Promise<string[]> {
   try {
@@ -200,6 +233,17 @@ async function restartHints(env: SeedEnvironment): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/** What went other than the story says in act 2. */
+function faultyProblems(faulty: NonNullable<DemoReport['faulty']>, metricName: string, judge: boolean): string[] {
+  const problems: string[] = [];
+  if (faulty.phase !== 'Degraded') problems.push(`the faulty version ended ${faulty.phase}, not Degraded`);
+  else if (!abortPattern(metricName).test(faulty.message))
+    problems.push(`the abort message is not Argo's: ${faulty.message}`);
+  if (faulty.failedBeforeAbort === 0) problems.push('the faulty version failed no request before the abort');
+  if (judge && faulty.judgeExplanation === undefined) problems.push('no failed judge measurement was seen');
+  return problems;
 }
 
 /** What went other than the story says in act 1. */
@@ -360,8 +404,11 @@ function narrate(e: ObservedEvent, say: (text: string, at?: number) => void): vo
     return;
   }
   if (e.kind === 'measurement') {
+    // A judge measurement's value is a JSON map: said in words instead.
+    const judged = parseJudgeResult(e.value);
+    const value = judged !== undefined ? describeJudgeResult(judged) : e.value === '' ? '-' : e.value;
     say(
-      `analysis ${e.run}: ${e.metric} measured ${e.value === '' ? '-' : e.value} -> ${e.phase}${e.message === '' ? '' : ` (${e.message})`}`,
+      `analysis ${e.run}: ${e.metric} measured ${value} -> ${e.phase}${e.message === '' ? '' : ` (${e.message})`}`,
       e.at,
     );
     return;

@@ -13,6 +13,7 @@ export function demoCommand() {
     .option('--keep', 'leave the cluster running at the end (Ctrl-C stops the server) and print the dashboard URL')
     .option('--state-dir <dir>', 'use this state dir instead of a temporary one (kept afterwards)')
     .option('--no-prometheus', "measure with Kanary's router provider even when prometheus is on PATH")
+    .option('--judge', "analyse with Kanary's judge (canary compared with stable) instead of the seed's threshold")
     .action(async (opts) => {
       const out = (line: string): void => void process.stdout.write(`${line}\n`);
       const interrupt = new AbortController();
@@ -28,6 +29,7 @@ export function demoCommand() {
           out,
           signal: interrupt.signal,
           prometheus: opts.prometheus,
+          judge: opts.judge === true,
           keep: opts.keep === true,
           ...(opts.stateDir === undefined ? {} : { stateDir: opts.stateDir }),
         });

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { readTokenFile } from '../common/index.js';
 
 /** Where a local cluster keeps its state when no `--state-dir` or `KANARY_STATE_DIR` says otherwise. */
 export function defaultStateDir(): string {
@@ -38,10 +39,6 @@ export interface Connection {
 export function resolveConnection(stateDir = defaultStateDir()): Connection {
   const info = readServerInfo(stateDir);
   const url = process.env.KANARY_SERVER ?? info?.url ?? 'http://127.0.0.1:7180';
-  let token = process.env.KANARY_TOKEN;
-  if (token === undefined) {
-    const file = join(stateDir, 'token');
-    if (existsSync(file)) token = readFileSync(file, 'utf8').trim();
-  }
+  const token = process.env.KANARY_TOKEN ?? readTokenFile(join(stateDir, 'token'));
   return { url: url.replace(/\/$/, ''), token };
 }

@@ -1,3 +1,4 @@
 export * from './errors.js';
 export { kindByName, resolveKind, RESOURCE_KINDS } from './resources.js';
 export type { ResourceKind } from './resources.js';
+export { loadOrCreateTokenFile, readTokenFile } from './token.js';

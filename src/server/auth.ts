@@ -1,34 +1,20 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KanaryError } from '../common/index.js';
+import { KanaryError, loadOrCreateTokenFile, readTokenFile } from '../common/index.js';
 
 /** The file, inside the state dir, that holds the API's bearer token. Mode 0600: only its owner may read it. */
 export const TOKEN_FILE = 'token';
 
-/**
- * Returns the state dir's token, generating it at first start. A token file readable by others is tightened to
- * 0600 rather than trusted as is, since anyone who can read it can drive rollouts.
- */
+/** Returns the state dir's token, generating it at first start (see `loadOrCreateTokenFile`). */
 export function loadOrCreateToken(stateDir: string): string {
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  const file = join(stateDir, TOKEN_FILE);
-  if (existsSync(file)) {
-    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
-    const token = readFileSync(file, 'utf8').trim();
-    if (token.length >= 32) return token;
-  }
-  const token = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return token;
+  return loadOrCreateTokenFile(join(stateDir, TOKEN_FILE));
 }
 
 /** Reads the token of a state dir without creating one (for the CLI). */
 export function readToken(stateDir: string): string | undefined {
-  const file = join(stateDir, TOKEN_FILE);
-  if (!existsSync(file)) return undefined;
-  return readFileSync(file, 'utf8').trim();
+  return readTokenFile(join(stateDir, TOKEN_FILE));
 }
 
 /** Constant-time comparison of an `Authorization` header with the expected bearer token. */

@@ -1,6 +1,4 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { Ingress, Pod, ReplicaSet, Secret, Service } from '../../api/index.js';
 import { createProviderRegistry, registerKanaryProviders } from '../../analysis/providers/index.js';
@@ -10,7 +8,7 @@ import { AnalysisRunController } from '../../controller/analysis/index.js';
 import { RolloutController } from '../../controller/rollout/index.js';
 import { Informer, realClock } from '../../controller/runtime/index.js';
 import type { Clock } from '../../controller/runtime/index.js';
-import { createApiApp, loadOrCreateToken, mountDashboard } from '../../server/index.js';
+import { createApiApp, loadOrCreateToken, mountDashboard, serveApp } from '../../server/index.js';
 import { SqliteStore } from '../../store/index.js';
 import { createImageMap } from '../images/index.js';
 import { RouterClient } from '../router/index.js';
@@ -146,13 +144,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       mountDashboard(a);
     },
   });
-  const server = serve({ fetch: app.fetch, hostname: host, port: options.port ?? DEFAULT_SERVER_PORT });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const serving = await serveApp(app, host, options.port ?? DEFAULT_SERVER_PORT);
+  const url = serving.url;
   writeFileSync(
     join(layout.root, SERVER_FILE),
     `${JSON.stringify({ url, routerUrl: router.url, pid: process.pid })}\n`,
@@ -173,7 +166,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     close: async (closeOptions = {}) => {
       if (closed) return;
       closed = true;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await serving.close();
       await analysis.stop();
       await rollouts.stop();
       await replicaSets.stop();

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadOrCreateTokenFile } from '../../common/index.js';
 import { startRouter } from './server.js';
 
 /**
@@ -15,6 +13,9 @@ import { startRouter } from './server.js';
  * (created with mode 0600 when missing). Once listening it prints one JSON line to stdout:
  * `{"event":"listening","url":"http://127.0.0.1:N","port":N,"pid":P}`. SIGTERM or SIGINT drain and exit 0.
  */
+/** The router accepts admin tokens of 16 characters and more (`startRouter`'s own minimum). */
+const ROUTER_TOKEN_MIN_LENGTH = 16;
+
 export async function main(argv: readonly string[]): Promise<void> {
   const { values } = parseArgs({
     args: [...argv],
@@ -33,7 +34,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const adminToken = process.env.KANARY_ROUTER_TOKEN ?? readOrCreateToken(values['token-file'] ?? `${stateFile}.token`);
+  const adminToken =
+    process.env.KANARY_ROUTER_TOKEN ??
+    loadOrCreateTokenFile(values['token-file'] ?? `${stateFile}.token`, ROUTER_TOKEN_MIN_LENGTH);
   if (!values.host.startsWith('127.') && values.host !== '::1' && values.host !== 'localhost') {
     process.stderr.write(`warning: router listening on non-loopback address ${values.host}\n`);
   }
@@ -53,18 +56,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-}
-
-function readOrCreateToken(file: string): string {
-  if (existsSync(file)) {
-    const token = readFileSync(file, 'utf8').trim();
-    if (token.length >= 16) return token;
-  }
-  const token = randomBytes(32).toString('base64url');
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return token;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,6 +5,7 @@ import type { DriveOutcome } from './drive.js';
 import { CANARY_WEIGHT, CONTENDERS, RPS, SCRAPE_INTERVAL_MS, scenarios } from './scenarios.js';
 import { summarise, type Summary } from './simulate.js';
 import type { Job } from './worker.js';
+import { ALPHA, checksOf, type Checks } from './checks.js';
 
 /**
  * Detection benchmark: the seed's analysis (Prometheus scraped every 30 s, rate[1m], interval 1m, success share
@@ -16,7 +17,6 @@ import type { Job } from './worker.js';
  * `--scale` multiplies the number of runs (0.1 for a quick look); the figures in BENCHMARKS.md use 1.
  */
 
-const ALPHA = 0.05;
 /** Workers load the TypeScript worker through tsx's loader (a worker does not inherit `--import tsx`). */
 const WORKER_BOOTSTRAP =
   `import('tsx/esm/api').then(({ register }) => { register(); ` +
@@ -69,41 +69,6 @@ function pct(x: number): string {
   return `${(100 * x).toFixed(1)}%`;
 }
 
-interface Checks {
-  readonly seedCaseFailedRatio: { seed: number; judge2s: number; judge1s: number; ok: boolean };
-  readonly aaWithinAlpha: { judge2sUpper: number; judge1sUpper: number; alpha: number; ok: boolean };
-  readonly detects1vs01: { judge2s: number; judge1s: number; ok: boolean };
-  /** The seed's abort rate at 1% vs 0.1%, next to its false-abort rate on identical versions. */
-  readonly seedMisses1vs01: { seed: number; seedAaFalseAborts: number; ok: boolean };
-}
-
-function checksOf(rows: readonly Summary[]): Checks {
-  const get = (scenario: string, contender: string): Summary => {
-    const row = rows.find((r) => r.scenario === scenario && r.contender === contender);
-    if (row === undefined) throw new Error(`no result for ${scenario}/${contender}`);
-    return row;
-  };
-  const seedFailed = get('errors-50', 'seed').medianFailedServed;
-  const j2 = get('errors-50', 'judge-2s').medianFailedServed;
-  const j1 = get('errors-50', 'judge-1s').medianFailedServed;
-  const aa2 = get('a-a', 'judge-2s').abortRateWilson95.high;
-  const aa1 = get('a-a', 'judge-1s').abortRateWilson95.high;
-  const d2 = get('errors-1-vs-0.1', 'judge-2s').abortRate;
-  const d1 = get('errors-1-vs-0.1', 'judge-1s').abortRate;
-  const ds = get('errors-1-vs-0.1', 'seed').abortRate;
-  return {
-    seedCaseFailedRatio: {
-      seed: seedFailed,
-      judge2s: j2,
-      judge1s: j1,
-      ok: j2 * 10 <= seedFailed && j1 * 10 <= seedFailed,
-    },
-    aaWithinAlpha: { judge2sUpper: aa2, judge1sUpper: aa1, alpha: ALPHA, ok: aa2 <= ALPHA && aa1 <= ALPHA },
-    detects1vs01: { judge2s: d2, judge1s: d1, ok: d2 >= 0.9 && d1 >= 0.9 },
-    seedMisses1vs01: { seed: ds, seedAaFalseAborts: get('a-a', 'seed').abortRate, ok: ds <= 0.1 },
-  };
-}
-
 function printTable(rows: readonly Summary[], titles: Map<string, string>, checks: Checks, elapsed: number): void {
   const out: string[] = [];
   out.push(
@@ -134,13 +99,25 @@ function printTable(rows: readonly Summary[], titles: Map<string, string>, check
     'Checks',
     `  seed's case, failed requests served (median): seed ${c.seedCaseFailedRatio.seed}, judge 2s ` +
       `${c.seedCaseFailedRatio.judge2s}, judge 1s ${c.seedCaseFailedRatio.judge1s}: ≥ 10× fewer: ${c.seedCaseFailedRatio.ok ? 'yes' : 'NO'}`,
-    `  A/A false aborts, upper 95% bound: judge 2s ${pct(c.aaWithinAlpha.judge2sUpper)}, judge 1s ` +
-      `${pct(c.aaWithinAlpha.judge1sUpper)}; within α = ${c.aaWithinAlpha.alpha}: ${c.aaWithinAlpha.ok ? 'yes' : 'NO'}`,
+    `  A/A false aborts, upper 95% bound: judge 2s ${pct(c.aaWithinAlpha.judge2sUpper)} (0.5% errors), ` +
+      `${pct(c.aaWithinAlpha.judge2sUpperAt1)} (1%); judge 1s ${pct(c.aaWithinAlpha.judge1sUpper)}, ` +
+      `${pct(c.aaWithinAlpha.judge1sUpperAt1)}; within α = ${c.aaWithinAlpha.alpha}: ${c.aaWithinAlpha.ok ? 'yes' : 'NO'}`,
     `  1% vs 0.1% aborted within the horizon by the judge (≥ 90%): 2s ${pct(c.detects1vs01.judge2s)}, 1s ` +
       `${pct(c.detects1vs01.judge1s)}: ${c.detects1vs01.ok ? 'yes' : 'NO'}`,
-    `  1% vs 0.1% missed by the seed (≤ 10% aborted): it aborted ${pct(c.seedMisses1vs01.seed)}: ` +
-      `${c.seedMisses1vs01.ok ? 'yes' : 'NO'} (it aborts identical versions too: ` +
-      `${pct(c.seedMisses1vs01.seedAaFalseAborts)} of A/A runs)`,
+    '  1% vs 0.1% told apart from its control 1% vs 1% (abort rates, 95% intervals; difference):',
+    ...(
+      [
+        ['seed', c.seedMisses1vs01.seed],
+        ['judge 2s', c.seedMisses1vs01.judge2s],
+        ['judge 1s', c.seedMisses1vs01.judge1s],
+      ] as const
+    ).map(
+      ([name, d]) =>
+        `    ${name.padEnd(8)} ${pct(d.worse.rate)} (${pct(d.worse.low)}–${pct(d.worse.high)}) vs ` +
+        `${pct(d.same.rate)} (${pct(d.same.low)}–${pct(d.same.high)}); ${(100 * d.difference).toFixed(1)} points: ` +
+        (d.separates ? 'tells them apart' : 'cannot tell them apart'),
+    ),
+    `  the seed misses the difference, the judge detects it: ${c.seedMisses1vs01.ok ? 'yes' : 'NO'}`,
     '',
     `(${elapsed.toFixed(1)} s wall, ${cpuSeconds().toFixed(1)} s CPU)`,
   );

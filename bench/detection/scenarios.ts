@@ -130,5 +130,18 @@ export function scenarios(scale: number): Scenario[] {
       // as the 2 s judge over 600 s.
       horizonOverride: { 'judge-1s': 300 },
     },
+    {
+      // The control for "1% vs 0.1%": the same canary next to a stable that is just as bad. A contender that
+      // detects the difference aborts the first far more often than this one; the seed's analysis reads the
+      // canary alone, so it cannot.
+      id: 'a-a-1',
+      title: 'A/A at 1%: identical versions, 1% errors, same latency (the control for 1% vs 0.1%)',
+      canary: { errorRate: 0.01, latency: LATENCY },
+      stable: { errorRate: 0.01, latency: LATENCY },
+      aa: true,
+      runs: n(1000),
+      horizonSeconds: HORIZON_SECONDS,
+      horizonOverride: { 'judge-1s': 300 },
+    },
   ];
 }

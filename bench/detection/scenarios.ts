@@ -70,78 +70,74 @@ export function horizonOf(scenario: Scenario, contenderId: string): number {
   return scenario.horizonOverride?.[contenderId] ?? scenario.horizonSeconds;
 }
 
+/**
+ * A scenario where both arms have the usual latency unless the canary's is given. Arms that behave alike make an
+ * A/A scenario, whose 1 s judge gets the shorter horizon.
+ */
+function scenario(
+  id: string,
+  title: string,
+  canary: Partial<ArmBehaviour> & { errorRate: number },
+  stable: { errorRate: number },
+  runs: number,
+): Scenario {
+  const aa = canary.errorRate === stable.errorRate && canary.latency === undefined;
+  return {
+    id,
+    title,
+    canary: { latency: LATENCY, ...canary },
+    stable: { latency: LATENCY, ...stable },
+    aa,
+    runs,
+    horizonSeconds: HORIZON_SECONDS,
+    // 1,000 runs of 600 one-second measurements each would take minutes; 300 s keeps the same number of looks
+    // as the 2 s judge over 600 s.
+    ...(aa ? { horizonOverride: { 'judge-1s': 300 } } : {}),
+  };
+}
+
 export function scenarios(scale: number): Scenario[] {
   const n = (runs: number) => Math.max(1, Math.round(runs * scale));
   return [
-    {
-      id: 'errors-50',
-      title: "canary 50% errors vs stable 0% (the seed's case)",
-      canary: { errorRate: 0.5, latency: LATENCY },
-      stable: { errorRate: 0, latency: LATENCY },
-      aa: false,
-      runs: n(200),
-      horizonSeconds: HORIZON_SECONDS,
-    },
-    {
-      id: 'errors-5-vs-0.5',
-      title: 'canary 5% errors vs stable 0.5%',
-      canary: { errorRate: 0.05, latency: LATENCY },
-      stable: { errorRate: 0.005, latency: LATENCY },
-      aa: false,
-      runs: n(200),
-      horizonSeconds: HORIZON_SECONDS,
-    },
-    {
-      id: 'errors-1-vs-0.1',
-      title: 'canary 1% errors vs stable 0.1%',
-      canary: { errorRate: 0.01, latency: LATENCY },
-      stable: { errorRate: 0.001, latency: LATENCY },
-      aa: false,
-      runs: n(200),
-      horizonSeconds: HORIZON_SECONDS,
-    },
-    {
-      id: 'latency-100ms',
-      title: 'canary +100 ms latency (median 50 ms → 150 ms), no errors',
-      canary: { errorRate: 0, latency: SLOWER },
-      stable: { errorRate: 0, latency: LATENCY },
-      aa: false,
-      runs: n(200),
-      horizonSeconds: HORIZON_SECONDS,
-    },
-    {
-      id: 'errors-only',
-      title: 'canary serves only errors (the lazy-counter quirk)',
-      canary: { errorRate: 1, latency: LATENCY },
-      stable: { errorRate: 0, latency: LATENCY },
-      aa: false,
-      runs: n(100),
-      horizonSeconds: HORIZON_SECONDS,
-    },
-    {
-      id: 'a-a',
-      title: 'A/A: identical versions, 0.5% errors, same latency',
-      canary: { errorRate: 0.005, latency: LATENCY },
-      stable: { errorRate: 0.005, latency: LATENCY },
-      aa: true,
-      runs: n(1000),
-      horizonSeconds: HORIZON_SECONDS,
-      // 1,000 runs of 600 one-second measurements each would take minutes; 300 s keeps the same number of looks
-      // as the 2 s judge over 600 s.
-      horizonOverride: { 'judge-1s': 300 },
-    },
-    {
-      // The control for "1% vs 0.1%": the same canary next to a stable that is just as bad. A contender that
-      // detects the difference aborts the first far more often than this one; the seed's analysis reads the
-      // canary alone, so it cannot.
-      id: 'a-a-1',
-      title: 'A/A at 1%: identical versions, 1% errors, same latency (the control for 1% vs 0.1%)',
-      canary: { errorRate: 0.01, latency: LATENCY },
-      stable: { errorRate: 0.01, latency: LATENCY },
-      aa: true,
-      runs: n(1000),
-      horizonSeconds: HORIZON_SECONDS,
-      horizonOverride: { 'judge-1s': 300 },
-    },
+    scenario(
+      'errors-50',
+      "canary 50% errors vs stable 0% (the seed's case)",
+      { errorRate: 0.5 },
+      { errorRate: 0 },
+      n(200),
+    ),
+    scenario('errors-5-vs-0.5', 'canary 5% errors vs stable 0.5%', { errorRate: 0.05 }, { errorRate: 0.005 }, n(200)),
+    scenario('errors-1-vs-0.1', 'canary 1% errors vs stable 0.1%', { errorRate: 0.01 }, { errorRate: 0.001 }, n(200)),
+    scenario(
+      'latency-100ms',
+      'canary +100 ms latency (median 50 ms → 150 ms), no errors',
+      { errorRate: 0, latency: SLOWER },
+      { errorRate: 0 },
+      n(200),
+    ),
+    scenario(
+      'errors-only',
+      'canary serves only errors (the lazy-counter quirk)',
+      { errorRate: 1 },
+      { errorRate: 0 },
+      n(100),
+    ),
+    scenario(
+      'a-a',
+      'A/A: identical versions, 0.5% errors, same latency',
+      { errorRate: 0.005 },
+      { errorRate: 0.005 },
+      n(1000),
+    ),
+    // The control for "1% vs 0.1%": the same canary next to a stable that is just as bad. A contender that
+    // detects the difference aborts the first far more often than this one; the seed's analysis reads the canary
+    // alone, so it cannot.
+    scenario(
+      'a-a-1',
+      'A/A at 1%: identical versions, 1% errors, same latency (the control for 1% vs 0.1%)',
+      { errorRate: 0.01 },
+      { errorRate: 0.01 },
+      n(1000),
+    ),
   ];
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../src/api/meta.js';
+import { mulberry32 } from '../../src/analysis/judge/index.js';
 import { KanaryClient } from '../../src/client/index.js';
 import { startLocalCluster } from '../../src/local/cluster/index.js';
 import type { LocalCluster, LocalClusterOptions } from '../../src/local/cluster/index.js';
@@ -424,17 +425,8 @@ export class Load {
   }
 }
 
-/** A small deterministic PRNG (mulberry32) so that "random moments" can be replayed from the printed seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (the judge's mulberry32) so that "random moments" can be replayed from the printed seed. */
+export const seededRandom = mulberry32;
 
 /**
  * The binomial 99.9% two-sided acceptance interval for the count of successes in `n` trials of probability `p`

@@ -51,6 +51,8 @@ export const ProbeSchema = z.looseObject({
   timeoutSeconds: IntSchema.optional(),
   successThreshold: IntSchema.optional(),
   failureThreshold: IntSchema.optional(),
+  /** Liveness and startup probes only: the grace period of a kill after a failure (overrides the pod's). */
+  terminationGracePeriodSeconds: IntSchema.optional(),
 });
 export type Probe = z.infer<typeof ProbeSchema>;
 

@@ -3,6 +3,14 @@ import { KanaryError } from '../common/index.js';
 import type { ErrorCode } from '../common/index.js';
 import type { Connection } from './config.js';
 
+/** The server's answer to a delete: the policy applied and, for Orphan, the dependents that lost the reference. */
+export interface DeleteResponse {
+  deleted: boolean;
+  propagationPolicy: 'Background' | 'Foreground' | 'Orphan';
+  /** Absent from servers older than propagation policies. */
+  orphaned?: { kind: string; namespace: string; name: string; uid: string }[];
+}
+
 /**
  * A typed client of the server's HTTP API, shared by the CLI and tests. Errors from the server come back as
  * KanaryErrors with the server's code; an unreachable server is PROVIDER_UNAVAILABLE with a next step.
@@ -37,8 +45,21 @@ export class KanaryClient {
     return this.request<T>('PATCH', `${this.path(resource, namespace)}/${encodeURIComponent(name)}`, patch);
   }
 
-  async delete(resource: string, namespace: string, name: string): Promise<void> {
-    await this.request('DELETE', `${this.path(resource, namespace)}/${encodeURIComponent(name)}`);
+  /**
+   * Deletes one object. `propagationPolicy` says what becomes of its dependents, as in Kubernetes: `Background` (the
+   * default) deletes them after it, `Orphan` keeps them without their reference to it.
+   */
+  delete(
+    resource: string,
+    namespace: string,
+    name: string,
+    options: { propagationPolicy?: 'Background' | 'Foreground' | 'Orphan' } = {},
+  ): Promise<DeleteResponse> {
+    const q =
+      options.propagationPolicy === undefined
+        ? ''
+        : `?propagationPolicy=${encodeURIComponent(options.propagationPolicy)}`;
+    return this.request<DeleteResponse>('DELETE', `${this.path(resource, namespace)}/${encodeURIComponent(name)}${q}`);
   }
 
   /** Calls a named operation on a rollout (promote, abort, retry, ...), as the CLI verbs do. */

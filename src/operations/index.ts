@@ -1,4 +1,4 @@
-/** Operations on Rollouts for the CLI and the HTTP API: they write intent, the controller acts on it. */
+/** Operations for the CLI and the HTTP API: rollout operations write intent (the controller acts); delete. */
 export {
   abort,
   pause,
@@ -12,3 +12,10 @@ export {
   type RestartOptions,
   type UndoOptions,
 } from './rollout.js';
+export {
+  deleteObject,
+  parsePropagationPolicy,
+  PROPAGATION_POLICIES,
+  type DeleteResult,
+  type PropagationPolicy,
+} from './delete.js';

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
+import type { KubeObject } from '../api/index.js';
 import { MemoryStore } from '../store/index.js';
 import { createApiApp } from './app.js';
 import { loadOrCreateToken } from './auth.js';
@@ -78,6 +79,34 @@ describe('the HTTP API', () => {
     const del = await app.request('/api/v1/namespaces/demo/services/a', { method: 'DELETE', headers: auth });
     expect(del.status).toBe(200);
     expect((await app.request('/api/v1/namespaces/demo/services/a')).status).toBe(404);
+  });
+
+  it('deletes with ?propagationPolicy: Orphan keeps the dependents, an unknown policy is 400', async () => {
+    const owner = await store.create<KubeObject>({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'o', namespace: 'demo' },
+    });
+    const ref = { apiVersion: 'v1', kind: 'Service', name: 'o', uid: owner.metadata.uid ?? '' };
+    await store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'demo', ownerReferences: [ref] },
+    });
+    const bad = await app.request('/api/v1/namespaces/demo/services/o?propagationPolicy=Sideways', {
+      method: 'DELETE',
+      headers: auth,
+    });
+    expect(bad.status).toBe(400);
+    const del = await app.request('/api/v1/namespaces/demo/services/o?propagationPolicy=Orphan', {
+      method: 'DELETE',
+      headers: auth,
+    });
+    expect(del.status).toBe(200);
+    const body = (await del.json()) as { propagationPolicy: string; orphaned: { name: string }[] };
+    expect(body.propagationPolicy).toBe('Orphan');
+    expect(body.orphaned.map((o) => o.name)).toEqual(['s']);
+    expect((await store.get('Secret', 'demo', 's'))?.metadata.ownerReferences).toBeUndefined();
   });
 
   it('names the unknown resource type and the known ones', async () => {

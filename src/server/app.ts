@@ -8,6 +8,7 @@ import type { ResourceStore, WatchEvent } from '../store/types.js';
 import { checkBearer } from './auth.js';
 import { mountInfo } from './info.js';
 import { mountOperations } from './operations.js';
+import { deleteObject, parsePropagationPolicy } from '../operations/index.js';
 import { RESOURCE_KINDS, resolveKind } from '../common/index.js';
 import type { ResourceKind } from '../common/index.js';
 
@@ -27,7 +28,7 @@ export interface ApiOptions {
  *
  * - `GET  /api/v1/namespaces/:ns/:resource[/:name]` and `GET /api/v1/:resource[/:name]` (all namespaces or
  *   cluster-scoped) read; `POST` creates, `PUT` creates or replaces (apply), `PATCH` merge-patches, `DELETE`
- *   deletes. `?labelSelector=a=b,c=d` filters lists.
+ *   deletes (`?propagationPolicy=Orphan` keeps the dependents). `?labelSelector=a=b,c=d` filters lists.
  * - `GET /api/v1/stream?kinds=Rollout,AnalysisRun` streams `ADDED|MODIFIED|DELETED` events as SSE, each with the
  *   object's resourceVersion as the event id; a reconnect with `Last-Event-ID` resumes.
  * - Reads need no token (the server listens on loopback by default); every write needs `Authorization: Bearer`.
@@ -72,16 +73,27 @@ export function createApiApp(options: ApiOptions): Hono {
     });
     return c.json(patched);
   });
-  app.delete(`${ns}/:name`, async (c) => {
-    await store.delete(kindOf(c.req.param('resource')).kind, c.req.param('ns'), c.req.param('name'));
-    return c.json({ deleted: true });
-  });
-  app.delete('/api/v1/:resource/:name', async (c) => {
-    await store.delete(kindOf(c.req.param('resource')).kind, '', c.req.param('name'));
-    return c.json({ deleted: true });
-  });
+  app.delete(`${ns}/:name`, (c) => deleteOne(c, store, c.req.param('ns')));
+  app.delete('/api/v1/:resource/:name', (c) => deleteOne(c, store, ''));
 
   return app;
+}
+
+/**
+ * `DELETE` with `?propagationPolicy=Background|Foreground|Orphan` as in Kubernetes (Background when absent): Orphan
+ * first removes the object's reference from its direct dependents, so the garbage collector leaves them.
+ */
+async function deleteOne(c: Context, store: ResourceStore, namespace: string): Promise<Response> {
+  const kind = kindOf(c.req.param('resource') ?? '');
+  const policy = parsePropagationPolicy(c.req.query('propagationPolicy'));
+  const { orphaned } = await deleteObject(
+    store,
+    kind,
+    kind.namespaced ? namespace : '',
+    c.req.param('name') ?? '',
+    policy,
+  );
+  return c.json({ deleted: true, propagationPolicy: policy, orphaned });
 }
 
 function kindOf(resource: string): ResourceKind {

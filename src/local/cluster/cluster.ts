@@ -10,6 +10,7 @@ import { Informer, realClock } from '../../controller/runtime/index.js';
 import type { Clock } from '../../controller/runtime/index.js';
 import { createApiApp, loadOrCreateToken, mountDashboard, serveApp } from '../../server/index.js';
 import { SqliteStore } from '../../store/index.js';
+import { GarbageCollector } from '../gc/index.js';
 import { createImageMap } from '../images/index.js';
 import { RouterClient } from '../router/index.js';
 import { Supervisor } from '../supervisor/index.js';
@@ -128,12 +129,16 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   options.providers?.(registry, { routerUrl: router.url });
   const analysis = new AnalysisRunController({ store, clock, providers: registry });
   const routerSync = new RouterSync({ client: routerClient, informers, log });
+  // kube-controller-manager's garbage collector: dependents of deleted owners (a Rollout's ReplicaSets, Pods, canary
+  // Ingress and AnalysisRuns) go too; it sweeps at start for owners deleted while no server ran.
+  const garbageCollector = new GarbageCollector({ store, clock, log });
 
   podController.start();
   routerSync.start();
   await replicaSets.start();
   await rollouts.start();
   await analysis.start();
+  await garbageCollector.start();
 
   const app = createApiApp({
     store,
@@ -167,6 +172,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       if (closed) return;
       closed = true;
       await serving.close();
+      await garbageCollector.stop();
       await analysis.stop();
       await rollouts.stop();
       await replicaSets.stop();

@@ -4,7 +4,18 @@ import { dirname } from 'node:path';
 import { resolveContainerProgram } from '../images/index.js';
 import type { ImageMap } from '../images/index.js';
 import { expandVariables, resolveContainerEnv, type SecretLookup } from './env.js';
-import type { Container, ContainerState, ContainerStatus, ObservedContainerStatus, Pod, Probe } from './pod-types.js';
+import type { Container, ContainerState, ContainerStatus, ObservedContainerStatus, Pod } from './pod-types.js';
+import {
+  nextDue,
+  probeSettings,
+  recordResult,
+  startHealth,
+  takeDue,
+  type HealthEffect,
+  type HealthPlan,
+  type HealthState,
+  type ProbeKind,
+} from './probe-state.js';
 import { implicitProbe, runProbe } from './probe.js';
 import { exitCodeForSignal, isSameProcess, processStartTime, signalGroup } from './process.js';
 import type { ContainerRecord } from './records.js';
@@ -40,8 +51,15 @@ interface RunningProcess {
 
 type Terminated = NonNullable<ContainerState['terminated']>;
 
+/** A kill a failed liveness or startup probe caused, for the exit it leads to. */
+interface ProbeKill {
+  run: number;
+  message: string;
+}
+
 /**
- * One container as one detached process group: start, readiness probing, restart with backoff, staged stop.
+ * One container as one detached process group: start, probing (startup, liveness, readiness; decisions in
+ * probe-state.ts), restart with backoff, staged stop.
  * States follow kubelet's: waiting (ContainerCreating, CrashLoopBackOff, config errors), running, terminated.
  */
 export class ContainerRunner {
@@ -54,8 +72,11 @@ export class ContainerRunner {
   private everStarted = false;
   private restartCount = 0;
   private backoffMs: number | undefined;
-  private successes = 0;
-  private failures = 0;
+  private plan: HealthPlan = {};
+  /** The probes' state for the current process; undefined while none runs. */
+  private health: HealthState | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private probeKill: ProbeKill | undefined;
   private run = 0;
   private env: Record<string, string> = {};
   private cwd: string | undefined;
@@ -133,7 +154,7 @@ export class ContainerRunner {
       const exitCode = code ?? (signal === null ? 255 : exitCodeForSignal(signal));
       this.onExit(run, { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt });
     });
-    this.enterRunning(run, false);
+    this.enterRunning(run, undefined);
   }
 
   /**
@@ -163,8 +184,7 @@ export class ContainerRunner {
       command: record.command,
       child: undefined,
     };
-    this.ready = prior?.ready === true;
-    this.enterRunning(run, true);
+    this.enterRunning(run, { started: prior?.started !== false, ready: prior?.ready === true });
     this.pollLiveness(run);
   }
 
@@ -176,42 +196,71 @@ export class ContainerRunner {
     this.everStarted = this.restartCount > 0 || this.lastTerminated !== undefined;
   }
 
-  private enterRunning(run: number, adopted: boolean): void {
+  /** `adopted`: a re-adopted process keeps the started and ready flags it was last reported with. */
+  private enterRunning(run: number, adopted: { started: boolean; ready: boolean } | undefined): void {
     this.waiting = undefined;
     this.terminated = undefined;
-    if (!adopted) this.ready = false;
-    const probe = this.spec.readinessProbe ?? implicitProbe(this.spec.ports);
-    this.successes = this.ready ? (probe?.successThreshold ?? 1) : 0;
-    this.failures = 0;
-    if (probe === undefined) this.ready = true;
-    else this.startProbing(run, probe);
+    this.probeKill = undefined;
+    this.plan = this.healthPlan();
+    // Probes are scheduled on the monotonic clock timers run on; `host.now()` may be a test's clock.
+    const now = performance.now();
+    const sinceStart = Math.max(0, this.host.now() - (this.proc?.startedAt ?? this.host.now()));
+    this.health = startHealth(this.plan, now - sinceStart, now, adopted);
+    this.ready = this.health.ready;
+    this.pumpProbes(run);
     this.host.changed();
   }
 
-  private startProbing(run: number, probe: Probe): void {
-    const explicit = this.spec.readinessProbe !== undefined;
-    const period = explicit ? (probe.periodSeconds ?? 10) * 1000 : this.host.timing.portProbePeriodMs;
-    const timeout = (probe.timeoutSeconds ?? 1) * 1000;
-    const successThreshold = probe.successThreshold ?? 1;
-    const failureThreshold = probe.failureThreshold ?? 3;
-    const sinceStart = this.host.now() - (this.proc?.startedAt ?? 0);
-    const initialDelay = Math.max(0, (probe.initialDelaySeconds ?? 0) * 1000 - sinceStart);
-    const tick = async (): Promise<void> => {
-      if (!this.isCurrent(run) || this.mode !== 'active') return;
-      const result = await runProbe(probe, this.probeTarget(), timeout);
-      if (!this.isCurrent(run) || !this.isActive()) return; // the process or the runner moved on meanwhile
-      if (result.ok) {
-        this.failures = 0;
-        this.successes++;
-        if (!this.ready && this.successes >= successThreshold) this.setReady(true);
-      } else {
-        this.successes = 0;
-        this.failures++;
-        if (this.ready && this.failures >= failureThreshold) this.setReady(false);
+  private healthPlan(): HealthPlan {
+    const { startupProbe, livenessProbe, readinessProbe, ports } = this.spec;
+    const plan: HealthPlan = {};
+    if (startupProbe !== undefined) plan.startup = probeSettings(startupProbe, 'startup');
+    if (livenessProbe !== undefined) plan.liveness = probeSettings(livenessProbe, 'liveness');
+    if (readinessProbe !== undefined) plan.readiness = probeSettings(readinessProbe, 'readiness');
+    else {
+      const implicit = implicitProbe(ports);
+      if (implicit !== undefined) {
+        plan.readiness = probeSettings(implicit, 'readiness', this.host.timing.portProbePeriodMs);
       }
-      this.after(period, tick);
-    };
-    this.after(initialDelay, tick);
+    }
+    return plan;
+  }
+
+  /** Starts the probes that are due and sets one timer for the next one. */
+  private pumpProbes(run: number): void {
+    if (!this.isCurrent(run) || !this.isActive() || this.health === undefined) return;
+    const now = performance.now();
+    const taken = takeDue(this.health, now);
+    this.health = taken.state;
+    for (const kind of taken.due) void this.probeOnce(run, kind);
+    this.cancelProbeTimer();
+    const next = nextDue(this.health);
+    if (next !== undefined) this.probeTimer = this.after(Math.max(0, next - now), () => this.pumpProbes(run));
+  }
+
+  private async probeOnce(run: number, kind: ProbeKind): Promise<void> {
+    const settings = this.plan[kind];
+    if (settings === undefined) return;
+    const result = await runProbe(settings.probe, this.probeTarget(), settings.timeoutMs);
+    // The process or the runner may have moved on while the probe ran.
+    if (!this.isCurrent(run) || !this.isActive() || this.health === undefined) return;
+    const { state, effects } = recordResult(this.plan, this.health, kind, result, performance.now());
+    this.health = state;
+    for (const effect of effects) this.apply(run, effect);
+    this.pumpProbes(run);
+  }
+
+  private apply(run: number, effect: HealthEffect): void {
+    if (effect.type === 'ready') this.setReady(effect.ready);
+    else if (effect.type === 'started') this.host.changed();
+    else void this.killForProbe(run, effect.probe, effect.message);
+  }
+
+  private cancelProbeTimer(): void {
+    if (this.probeTimer === undefined) return;
+    clearTimeout(this.probeTimer);
+    this.timers.delete(this.probeTimer);
+    this.probeTimer = undefined;
   }
 
   private probeTarget(): Parameters<typeof runProbe>[1] {
@@ -223,11 +272,39 @@ export class ContainerRunner {
     this.host.changed();
   }
 
+  /**
+   * kubelet's answer to a failed liveness or startup probe: SIGTERM to the group, SIGKILL after the probe's (else
+   * the pod's) grace period. The exit then goes the usual way, except that it restarts whatever its exit code
+   * unless restartPolicy is Never, and its `terminated.message` says which probe failed.
+   */
+  private async killForProbe(run: number, probe: 'liveness' | 'startup', failure: string): Promise<void> {
+    const proc = this.proc;
+    if (!this.isCurrent(run) || proc === undefined) return;
+    const restart = this.restartPolicy() !== 'Never';
+    const action = `container ${this.spec.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`;
+    this.probeKill = { run, message: `${failure}; ${action}` };
+    this.host.changed();
+    signalGroup(proc.pgid, 'SIGTERM');
+    if (await this.waitForExit(this.probeGraceMs(probe))) return;
+    // A stop or shutdown meanwhile has its own escalation; a new process is not ours to kill.
+    if (this.run !== run || !this.isActive()) return;
+    signalGroup(proc.pgid, 'SIGKILL');
+  }
+
+  private probeGraceMs(probe: 'liveness' | 'startup'): number {
+    const seconds =
+      this.plan[probe]?.probe.terminationGracePeriodSeconds ?? this.host.pod().spec.terminationGracePeriodSeconds ?? 30;
+    return Math.max(0, seconds) * 1000;
+  }
+
   private pollLiveness(run: number): void {
     const check = (): void => {
       const proc = this.proc;
       if (!this.isCurrent(run) || proc === undefined || this.mode === 'detached') return;
-      if (isSameProcess(proc.pid, proc.startTime)) return this.after(this.host.timing.processPollMs, check);
+      if (isSameProcess(proc.pid, proc.startTime)) {
+        this.after(this.host.timing.processPollMs, check);
+        return;
+      }
       this.onExit(run, {
         exitCode: 255,
         reason: 'Unknown',
@@ -258,12 +335,17 @@ export class ContainerRunner {
     this.proc = undefined;
     this.run++;
     this.ready = false;
+    this.health = undefined;
+    this.cancelProbeTimer();
+    const probeKill = run !== undefined && this.probeKill?.run === run ? this.probeKill : undefined;
+    this.probeKill = undefined;
     const info: Terminated = {
       ...exit,
       startedAt: rfc3339(exit.startedAt),
       finishedAt: rfc3339(this.host.now()),
     };
     if (proc !== undefined) info.containerID = containerIdOf(proc.pid);
+    if (probeKill !== undefined) info.message = probeKill.message;
     for (const resolve of this.exitWaiters.splice(0)) resolve();
     if (this.mode === 'stopping') {
       this.terminated = info;
@@ -271,7 +353,9 @@ export class ContainerRunner {
       return;
     }
     this.lastTerminated = info;
-    if (!this.shouldRestart(info.exitCode)) {
+    // kubelet restarts a container a probe killed unless restartPolicy is Never, whatever its exit code.
+    const restart = probeKill === undefined ? this.shouldRestart(info.exitCode) : this.restartPolicy() !== 'Never';
+    if (!restart) {
       this.terminated = info;
       this.host.changed();
       return;
@@ -287,8 +371,12 @@ export class ContainerRunner {
     this.host.changed();
   }
 
+  private restartPolicy(): string | undefined {
+    return this.host.pod().spec.restartPolicy;
+  }
+
   private shouldRestart(exitCode: number): boolean {
-    const policy = this.host.pod().spec.restartPolicy;
+    const policy = this.restartPolicy();
     if (policy === 'Never') return false;
     return policy !== 'OnFailure' || exitCode !== 0;
   }
@@ -364,7 +452,7 @@ export class ContainerRunner {
       image: this.spec.image ?? '',
       imageID: '',
       ready: this.ready,
-      started: proc !== undefined,
+      started: proc !== undefined && this.health?.started !== false,
       restartCount: this.restartCount,
       state,
       lastState: this.lastTerminated === undefined ? {} : { terminated: this.lastTerminated },
@@ -384,13 +472,14 @@ export class ContainerRunner {
     return this.proc === undefined && this.terminated !== undefined;
   }
 
-  private after(ms: number, fn: () => unknown): void {
+  private after(ms: number, fn: () => unknown): NodeJS.Timeout {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void fn();
     }, ms);
     timer.unref();
     this.timers.add(timer);
+    return timer;
   }
 
   private clearTimers(): void {

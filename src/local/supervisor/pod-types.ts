@@ -27,6 +27,7 @@ export type ObservedPodStatus = {
 export type ObservedContainerStatus = {
   name: string;
   ready?: boolean;
+  started?: boolean;
   restartCount?: number;
   state?: unknown;
   lastState?: unknown;
@@ -50,6 +51,8 @@ export type Container = {
   env?: EnvVar[];
   ports?: ContainerPort[];
   readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
 };
 
 export type ContainerPort = {
@@ -87,6 +90,8 @@ export type Probe = {
   timeoutSeconds?: number;
   successThreshold?: number;
   failureThreshold?: number;
+  /** Liveness and startup probes: the grace period of a kill this probe causes (default: the pod's). */
+  terminationGracePeriodSeconds?: number;
 };
 
 export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';

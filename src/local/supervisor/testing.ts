@@ -30,6 +30,7 @@ if (env.TICK_MS) { let n = 0; setInterval(() => console.log('tick ' + n++), Numb
 if (env.EXIT_CODE) process.exit(Number(env.EXIT_CODE));
 const server = http.createServer((req, res) => {
   if (req.url === '/healthz') {
+    if (env.HANG_FILE && fs.existsSync(env.HANG_FILE)) return; // hung: never answers
     res.statusCode = !env.HEALTH_FILE || fs.existsSync(env.HEALTH_FILE) ? 200 : 503;
     return res.end();
   }

@@ -1,4 +1,4 @@
-import { Command } from '@commander-js/extra-typings';
+import { Command, Option } from '@commander-js/extra-typings';
 import { assertValid, formatDiagnostic, loadPaths, type KubeObject } from '../../../api/index.js';
 import { KanaryError } from '../../../common/index.js';
 import { kindByName, resolveKind } from '../../../common/index.js';
@@ -42,18 +42,33 @@ export function applyCommand(ctx: () => CliContext) {
     });
 }
 
-/** `kanary delete KIND NAME`. */
+/** `--cascade` as kubectl spells it, and the API's propagation policy it asks for. */
+const CASCADE = { background: 'Background', orphan: 'Orphan', foreground: 'Foreground' } as const;
+
+/**
+ * `kanary delete KIND NAME [--cascade=background|orphan|foreground]`: as `kubectl delete`, dependents (a Rollout's
+ * ReplicaSets and their Pods, its canary Ingress and AnalysisRuns) go after the object by default; `orphan` keeps
+ * them, without their reference to it. `foreground` is accepted and behaves as `background`.
+ */
 export function deleteCommand(ctx: () => CliContext) {
   return new Command('delete')
     .description('delete an object (delete KIND NAME)')
     .argument('<kind>', 'rollout, analysistemplate, service, ...')
     .argument('<name>', 'the object')
     .option('-n, --namespace <ns>', 'the namespace', 'default')
+    .addOption(
+      new Option('--cascade <mode>', 'what becomes of its dependents: deleted after it (background) or kept (orphan)')
+        .choices(['background', 'orphan', 'foreground'] as const)
+        .default('background' as const),
+    )
     .action(async (kindArg, name, opts) => {
       const c = ctx();
       const kind = resolveKind(kindArg);
       if (kind === undefined) throw new KanaryError('BAD_USAGE', `unknown kind "${kindArg}"`);
-      await c.client.delete(kind.plural, kind.namespaced ? opts.namespace : '', name);
+      const res = await c.client.delete(kind.plural, kind.namespaced ? opts.namespace : '', name, {
+        propagationPolicy: CASCADE[opts.cascade],
+      });
       c.out.write(`${kind.kind.toLowerCase()}/${name} deleted\n`);
+      for (const d of res.orphaned ?? []) c.out.write(`${d.kind.toLowerCase()}/${d.name} orphaned\n`);
     });
 }

@@ -17,5 +17,16 @@ export * from './kinds.js';
 export * from './source.js';
 export * from './load.js';
 export * from './lint.js';
+export { fieldPathValue, type ArgSources, type IncomingArg } from './analysis-run-args.js';
+export { referencedKind, type RunBuildResult, type RunProblem } from './analysis-run-problems.js';
+export {
+  buildAnalysisRunSpec,
+  flattenTemplates,
+  refToTemplate,
+  templateLookup,
+  type AnyAnalysisTemplate,
+  type RunSpecInput,
+  type TemplateLookup,
+} from './analysis-run-spec.js';
 export { findUnknownFields } from './unknown-fields.js';
 export { crdsYaml, generateCrds, openApiSchemaFor } from './crds.js';

@@ -1,105 +1,54 @@
 import type {
   AnalysisRun,
+  AnalysisTemplateRef,
   AnalysisTemplateSpec,
-  Argument,
-  Metric,
   RolloutAnalysis,
-  RolloutAnalysisArgument,
+  RunProblem,
+  TemplateLookup,
 } from '../api/index.js';
+import { buildAnalysisRunSpec, flattenTemplates, referencedKind, templateLookup } from '../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, ROLLOUT_TYPE_LABEL, STEP_INDEX_LABEL } from './constants.js';
 import type { Context } from './context.js';
 import { ownerReference } from './replicasets.js';
 
 /**
- * Building an AnalysisRun from a Rollout's analysis reference: templates looked up and flattened (nested
- * `templates`, duplicates by name removed), metrics joined, template args merged with the Rollout's args, and Argo's
- * name, labels, annotation and owner reference. Failures come back as a message naming what is wrong.
+ * A Rollout's AnalysisRun: the spec from the shared builder (templates looked up among the observed ones, args
+ * resolved against this Rollout: `podTemplateHashValue` and `fieldRef`), plus Argo's name, labels, revision
+ * annotation and owner reference. Problems are worded here as the Rollout's InvalidSpec message.
  */
 
 export type RunKind = 'Step' | 'Background';
 
 type Built = { run: AnalysisRun } | { error: string };
 
-function findTemplate(ctx: Context, name: string, clusterScope: boolean): AnalysisTemplateSpec | undefined {
-  const list = clusterScope ? ctx.observed.clusterAnalysisTemplates : ctx.observed.analysisTemplates;
-  return list.find((t) => t.metadata.name === name)?.spec;
-}
-
-/** Every template spec a reference list reaches, depth first, each once; or the first missing template. */
-export function collectTemplates(
-  ctx: Context,
-  refs: { templateName: string; clusterScope?: boolean }[],
-  seen: Set<string> = new Set(),
-): AnalysisTemplateSpec[] | string {
-  const out: AnalysisTemplateSpec[] = [];
-  for (const ref of refs) {
-    const cluster = ref.clusterScope === true;
-    const key = `${cluster ? 'cluster' : 'ns'}/${ref.templateName}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const spec = findTemplate(ctx, ref.templateName, cluster);
-    if (!spec) {
-      const kind = cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-      return `${kind} "${ref.templateName}" not found: create it or fix the templateName`;
-    }
-    out.push(spec);
-    const nested = collectTemplates(ctx, spec.templates ?? [], seen);
-    if (typeof nested === 'string') return nested;
-    out.push(...nested);
+/** The InvalidSpec message for a problem of the builder. */
+export function describeRunProblem(problem: RunProblem): string {
+  switch (problem.code) {
+    case 'template-not-found':
+      return `${referencedKind(problem.ref)} "${problem.ref.templateName}" not found: create it or fix the templateName`;
+    case 'duplicate-metric':
+      return `two metrics have the same name '${problem.metric}'`;
+    case 'conflicting-arg':
+      return `arguments of templates conflict: args.${problem.arg} has two values, "${problem.values[0]}" and "${problem.values[1]}"`;
+    case 'unresolvable-field':
+      return `args.${problem.arg}: valueFrom.fieldRef.fieldPath "${problem.fieldPath}" names no value in the Rollout: fix the fieldPath`;
+    case 'unresolved-arg':
+      return `args.${problem.arg} was not resolved`;
+    case 'no-templates':
+      return 'the analysis names no template: add one under templates';
+    case 'no-metrics':
+      return 'the analysis templates declare no metrics: add at least one metric';
   }
-  return out;
 }
 
-function joinMetrics(specs: AnalysisTemplateSpec[]): Metric[] | string {
-  const metrics: Metric[] = [];
-  for (const m of specs.flatMap((s) => s.metrics ?? [])) {
-    if (metrics.some((x) => x.name === m.name)) return `two metrics have the same name '${m.name}'`;
-    metrics.push(m);
-  }
-  return metrics;
+function observedTemplates(ctx: Context): TemplateLookup {
+  return templateLookup([...ctx.observed.analysisTemplates, ...ctx.observed.clusterAnalysisTemplates]);
 }
 
-function joinTemplateArgs(specs: AnalysisTemplateSpec[]): Argument[] | string {
-  const args: Argument[] = [];
-  for (const a of specs.flatMap((s) => s.args ?? [])) {
-    const same = args.find((x) => x.name === a.name);
-    if (!same) args.push(a);
-    else if (same.value !== a.value) return `arguments of templates conflict: args.${a.name} has two values`;
-  }
-  return args;
-}
-
-/** A downward-API style path (`metadata.name`, `metadata.labels['x']`) or any dotted path into the Rollout. */
-export function fieldValue(root: unknown, path: string): string | undefined {
-  const parts = path.match(/[^.[\]'"]+/g) ?? [];
-  let cur: unknown = root;
-  for (const part of parts) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  if (cur === undefined || cur === null) return undefined;
-  return typeof cur === 'string' ? cur : JSON.stringify(cur);
-}
-
-function resolveRolloutArg(ctx: Context, arg: RolloutAnalysisArgument): string | undefined {
-  if (arg.value !== undefined) return arg.value;
-  const from = arg.valueFrom;
-  if (from?.podTemplateHashValue === 'Stable') return ctx.status.stableRS;
-  if (from?.podTemplateHashValue === 'Latest') return ctx.podHash;
-  if (from?.fieldRef) return fieldValue(ctx.rollout, from.fieldRef.fieldPath);
-  return undefined;
-}
-
-function mergeArgs(ctx: Context, templateArgs: Argument[], incoming: RolloutAnalysisArgument[]): Argument[] | string {
-  const out: Argument[] = [];
-  for (const arg of templateArgs) {
-    const given = incoming.find((a) => a.name === arg.name);
-    const value = given ? resolveRolloutArg(ctx, given) : undefined;
-    const merged: Argument = value === undefined ? arg : { name: arg.name, value };
-    if (merged.value === undefined && merged.valueFrom === undefined) return `args.${arg.name} was not resolved`;
-    out.push(merged);
-  }
-  return out;
+/** Every template spec a reference list reaches, depth first, each once; or the message for a missing one. */
+export function collectTemplates(ctx: Context, refs: readonly AnalysisTemplateRef[]): AnalysisTemplateSpec[] | string {
+  const flat = flattenTemplates(refs, observedTemplates(ctx));
+  return flat.ok ? flat.value.map((t) => t.spec) : describeRunProblem(flat.problem);
 }
 
 export function runLabels(ctx: Context, kind: RunKind, stepIndex?: number): Record<string, string> {
@@ -125,16 +74,15 @@ export function buildAnalysisRun(
   name: string,
   stepIndex?: number,
 ): Built {
-  const specs = collectTemplates(ctx, analysis.templates ?? []);
-  if (typeof specs === 'string') return { error: specs };
-  const metrics = joinMetrics(specs);
-  if (typeof metrics === 'string') return { error: metrics };
-  const templateArgs = joinTemplateArgs(specs);
-  if (typeof templateArgs === 'string') return { error: templateArgs };
-  const args = mergeArgs(ctx, templateArgs, analysis.args ?? []);
-  if (typeof args === 'string') return { error: args };
-  const dryRun = [...specs.flatMap((s) => s.dryRun ?? []), ...(analysis.dryRun ?? [])];
-  const retention = [...specs.flatMap((s) => s.measurementRetention ?? []), ...(analysis.measurementRetention ?? [])];
+  const spec = buildAnalysisRunSpec({
+    templates: analysis.templates ?? [],
+    find: observedTemplates(ctx),
+    args: analysis.args ?? [],
+    sources: { stablePodHash: ctx.status.stableRS, latestPodHash: ctx.podHash, fieldRoot: ctx.rollout },
+    dryRun: analysis.dryRun ?? [],
+    measurementRetention: analysis.measurementRetention ?? [],
+  });
+  if (!spec.ok) return { error: describeRunProblem(spec.problem) };
   const extra = analysis.analysisRunMetadata;
   const run: AnalysisRun = {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -146,12 +94,7 @@ export function buildAnalysisRun(
       annotations: { ...(extra?.annotations ?? {}), [REVISION_ANNOTATION]: String(ctx.revision) },
       ownerReferences: [ownerReference(ctx)],
     },
-    spec: {
-      metrics,
-      ...(args.length > 0 ? { args } : {}),
-      ...(dryRun.length > 0 ? { dryRun } : {}),
-      ...(retention.length > 0 ? { measurementRetention: retention } : {}),
-    },
+    spec: spec.value,
   };
   return { run };
 }

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AnalysisPhase, AnalysisTemplate } from '../../api/index.js';
-import { KanaryError } from '../../common/index.js';
-import {
-  assessAnalysisRun,
-  buildAnalysisRun,
-  effectiveCount,
-  planMeasurements,
-  resolveQuotedArgs,
-  ttlExpiry,
-} from './index.js';
+import type { AnalysisPhase } from '../../api/index.js';
+import { assessAnalysisRun, effectiveCount, planMeasurements, resolveQuotedArgs, ttlExpiry } from './index.js';
 import { analysisRun, drive, iso, metric, phases, T0 } from './testing.js';
 
 const S: AnalysisPhase = 'Successful';
@@ -485,78 +477,6 @@ describe('run lifecycle', () => {
     const done = { ...run, status: { phase: 'Failed' as const, message: 'x' } };
     expect(assessAnalysisRun(done, T0 + 1)).toEqual({ status: done.status, wakeAt: undefined, transitions: [] });
     expect(planMeasurements(done, T0 + 1)).toEqual([]);
-  });
-});
-
-describe('buildAnalysisRun (§3.1, §3.3)', () => {
-  const template = (name: string, spec: AnalysisTemplate['spec']): AnalysisTemplate => ({
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name, namespace: 'ns' },
-    spec,
-  });
-
-  it('merges metrics, args (incoming values win), dryRun and retention, and sets the metadata', () => {
-    const a = template('a', {
-      metrics: [metric('m1')],
-      args: [{ name: 'x' }, { name: 'y', value: '1' }],
-      dryRun: [{ metricName: 'm1' }],
-    });
-    const b = template('b', { metrics: [metric('m2')], args: [{ name: 'y', value: '1' }] });
-    const run = buildAnalysisRun(
-      [a, b],
-      [
-        { name: 'x', value: 'given' },
-        { name: 'y', value: '2' },
-        { name: 'z', value: '9' },
-      ],
-      {
-        name: 'r',
-        namespace: 'ns',
-        labels: { l: 'v' },
-      },
-    );
-    expect(run.metadata).toEqual({ name: 'r', namespace: 'ns', labels: { l: 'v' } });
-    expect(run.spec.metrics.map((m) => m.name)).toEqual(['m1', 'm2']);
-    expect(run.spec.args).toEqual([
-      { name: 'x', value: 'given' },
-      { name: 'y', value: '2' },
-    ]);
-    expect(run.spec.dryRun).toEqual([{ metricName: 'm1' }]);
-  });
-
-  it('flattens nested templates once each', () => {
-    const inner = template('inner', { metrics: [metric('deep')] });
-    const outer = template('outer', { metrics: [metric('top')], templates: [{ templateName: 'inner' }] });
-    const run = buildAnalysisRun([outer, inner], [], { name: 'r', namespace: 'ns', findTemplate: () => inner });
-    expect(run.spec.metrics.map((m) => m.name)).toEqual(['top', 'deep']);
-  });
-
-  it.each([
-    [
-      'two metrics with the same name',
-      [template('a', { metrics: [metric('m')] }), template('b', { metrics: [metric('m')] })],
-      [],
-      "two metrics have the same name 'm'",
-    ],
-    [
-      'one arg with two values',
-      [
-        template('a', { metrics: [metric('m')], args: [{ name: 'x', value: '1' }] }),
-        template('b', { metrics: [metric('n')], args: [{ name: 'x', value: '2' }] }),
-      ],
-      [],
-      'args.x has two values',
-    ],
-    [
-      'a required arg not given',
-      [template('a', { metrics: [metric('m')], args: [{ name: 'x' }] })],
-      [],
-      'args.x was not resolved',
-    ],
-  ])('rejects %s', (_title, templates, args, message) => {
-    expect(() => buildAnalysisRun(templates, args, { name: 'r', namespace: 'ns' })).toThrow(KanaryError);
-    expect(() => buildAnalysisRun(templates, args, { name: 'r', namespace: 'ns' })).toThrow(message);
   });
 });
 

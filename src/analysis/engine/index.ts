@@ -25,6 +25,6 @@ export {
   type Resolved,
   type SecretValues,
 } from './args.js';
-export { buildAnalysisRun, mergeArgs, type AnyAnalysisTemplate, type BuildRunOptions } from './build.js';
+export { buildAnalysisRun, describeRunProblemForCli, type AnyAnalysisTemplate, type BuildRunOptions } from './build.js';
 export { firstMetricError } from './validate.js';
 export { ttlExpiry } from './ttl.js';

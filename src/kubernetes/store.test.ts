@@ -60,6 +60,15 @@ describe('KubernetesStore watch recovery (fake API server)', () => {
     spec: { size },
   });
 
+  it('passes the propagation policy of a delete to the API server (Background unless told)', async () => {
+    await store.create(widget('p1'));
+    await store.create(widget('p2'));
+    const before = fake.propagationPolicies.length;
+    await store.delete('Widget', 'default', 'p1');
+    await store.delete('Widget', 'default', 'p2', { propagationPolicy: 'Orphan' });
+    expect(fake.propagationPolicies.slice(before)).toEqual(['Background', 'Orphan']);
+  });
+
   it('re-watches from the last version after a dropped connection: nothing missed, nothing repeated', async () => {
     const events: WatchEvent[] = [];
     const errors: Error[] = [];

@@ -190,7 +190,7 @@ export class KubernetesStore implements ResourceStore {
     const body = {
       apiVersion: 'v1',
       kind: 'DeleteOptions',
-      propagationPolicy: 'Background',
+      propagationPolicy: options.propagationPolicy ?? 'Background',
       ...(options.graceful === true ? {} : { gracePeriodSeconds: 0 }),
       ...(options.resourceVersion === undefined ? {} : { preconditions: { resourceVersion: options.resourceVersion } }),
     };

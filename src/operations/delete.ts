@@ -9,7 +9,9 @@ import type { ResourceStore } from '../store/index.js';
  * What happens to an object's dependents when it is deleted, as Kubernetes' `propagationPolicy` says:
  * - `Background` (the default): the owner goes now, its dependents after it (the garbage collector).
  * - `Orphan`: the direct dependents lose their reference to the owner first, and stay.
- * - `Foreground`: accepted, and run as `Background`: no object waits for its dependents here.
+ * - `Foreground`: accepted, and run as `Background` by the local store: no object waits for its dependents there.
+ * The policy is passed to the store too, so against a Kubernetes API server each one is carried out by the cluster
+ * (Orphan then also closes the window described at `deleteObject`).
  */
 export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
 
@@ -49,7 +51,7 @@ export async function deleteObject(
   policy: PropagationPolicy = 'Background',
 ): Promise<DeleteResult> {
   const orphaned = policy === 'Orphan' ? await orphanDependents(store, kind, namespace, name) : [];
-  await store.delete(kind.kind, namespace, name);
+  await store.delete(kind.kind, namespace, name, { propagationPolicy: policy });
   return { orphaned };
 }
 

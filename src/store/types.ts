@@ -83,6 +83,12 @@ export interface ResourceStore {
 export interface DeleteOptions {
   resourceVersion?: string;
   graceful?: boolean;
+  /**
+   * What happens to the object's dependents (Kubernetes' `propagationPolicy`, default Background). A store backed
+   * by an API server passes it on; the local store deletes the object alone and leaves dependents to the local
+   * garbage collector (`src/local/gc`), which works as Background.
+   */
+  propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
 }
 
 export interface ListOptions {

@@ -96,6 +96,8 @@ export class FakeApiServer {
   #bookmarkTimer: NodeJS.Timeout | undefined;
   /** Every request as `METHOD path?query`, for tests that check what the client sent. */
   readonly requests: string[] = [];
+  /** The `propagationPolicy` of every DELETE, in order (undefined when the body named none). */
+  readonly propagationPolicies: (string | undefined)[] = [];
 
   private constructor(options: FakeApiServerOptions) {
     this.#historyLimit = options.historyLimit ?? 1000;
@@ -222,7 +224,9 @@ export class FakeApiServer {
     if (method === 'DELETE') {
       if (!stored) return this.#notFound(res, route);
       const options = parseJson(body) as
-        { preconditions?: { resourceVersion?: string }; gracePeriodSeconds?: number } | undefined;
+        | { preconditions?: { resourceVersion?: string }; gracePeriodSeconds?: number; propagationPolicy?: string }
+        | undefined;
+      this.propagationPolicies.push(options?.propagationPolicy);
       const pre = options?.preconditions;
       if (pre?.resourceVersion !== undefined && pre.resourceVersion !== stored.metadata.resourceVersion) {
         return this.#conflict(

@@ -1,12 +1,42 @@
 import { expect } from 'vitest';
-import type { AnalysisPhase, AnalysisRun, KubeObject, ReplicaSet, RolloutStatus } from '../../src/api/index.js';
+import type {
+  AnalysisPhase,
+  AnalysisRun,
+  Ingress,
+  KubeObject,
+  Pod,
+  ReplicaSet,
+  RolloutStatus,
+} from '../../src/api/index.js';
 import { parseDuration } from '../../src/api/index.js';
 import * as ops from '../../src/operations/index.js';
 import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL, revisionOf } from '../../src/rollout/index.js';
-import { NAME, NS, seedRollout, service, stableIngress, successShareTemplate, type RolloutKnobs } from './fixtures.js';
-import { World, type SimEvent, type WorldOptions } from './world.js';
+import {
+  IMAGE,
+  NAME,
+  NS,
+  seedRollout,
+  service,
+  stableIngress,
+  successShareTemplate,
+  type RolloutKnobs,
+} from './fixtures.js';
+import type { JourneyWorld } from './journey-world.js';
+import {
+  analysisRunsOf,
+  applyObject,
+  eventsOf,
+  ingressOf,
+  podsOf,
+  readRollout,
+  replicaSetsOf,
+  serviceOf,
+  type SimEvent,
+} from './read.js';
+import { World, type WorldOptions } from './world.js';
 
-export interface GivenOptions extends RolloutKnobs, WorldOptions {
+/** How `given` lays out the seed objects; `Journey.given` also takes the simulated world's options. */
+export interface SeedOptions extends RolloutKnobs {
   /** Stop before the first deploy is ready (default: wait until revision 1 is Healthy). */
   noWait?: boolean;
   /** Leave out the AnalysisTemplate even though analysis is referenced. */
@@ -17,33 +47,47 @@ export interface GivenOptions extends RolloutKnobs, WorldOptions {
   objects?: KubeObject[];
 }
 
+export interface GivenOptions extends SeedOptions, WorldOptions {}
+
 /**
  * The Given/When/Then language of the rollout journeys: one seed-shaped Rollout (`sample-app/sample-app`) in a
- * simulated world. `given` deploys revision 1; `when*` act as a user, the clock, the pods or the analysis
- * controller would; the readers return what `then` assertions check.
+ * world (by default the in-memory simulation; any JourneyWorld, such as the controller behind a Kubernetes API
+ * server). `given` deploys revision 1; `when*` act as a user, the clock, the pods or the analysis controller would;
+ * the readers return what `then` assertions check.
  */
-export class Journey {
-  readonly world: World;
+export class Journey<W extends JourneyWorld = World> {
+  readonly world: W;
   readonly ns = NS;
   readonly name = NAME;
 
-  private constructor(world: World) {
+  private constructor(world: W) {
     this.world = world;
   }
 
+  /** Given the seed objects in a new simulated world, revision 1 deployed. */
   static async given(options: GivenOptions = {}): Promise<Journey> {
-    const world = await World.start(options);
-    const j = new Journey(world);
-    await world.apply(service('sample-app'));
-    await world.apply(service('sample-app-canary'));
-    await world.apply(stableIngress());
-    if ((options.analysis === true || options.withTemplate === true) && options.noTemplate !== true)
-      await world.apply(successShareTemplate());
-    for (const obj of options.objects ?? []) await world.apply(obj);
-    await world.apply(seedRollout(options));
-    if (options.noWait === true) await world.settle();
-    else await world.advance(world.pods.readyAfterMs + 1);
-    return j;
+    return Journey.givenIn(await World.start(options), options);
+  }
+
+  /** Given the seed objects in `world` (which the journey then owns and stops), revision 1 deployed. */
+  static async givenIn<W extends JourneyWorld>(world: W, options: SeedOptions = {}): Promise<Journey<W>> {
+    const apply = (obj: KubeObject): Promise<KubeObject> => applyObject(world.store, obj);
+    try {
+      await apply(service('sample-app'));
+      await apply(service('sample-app-canary'));
+      await apply(stableIngress());
+      if ((options.analysis === true || options.withTemplate === true) && options.noTemplate !== true)
+        await apply(successShareTemplate());
+      for (const obj of options.objects ?? []) await apply(obj);
+      await apply(seedRollout(options));
+      if (options.noWait === true) await world.settle();
+      else await world.advance(world.pods.readyAfterMs + 1);
+    } catch (err) {
+      // No journey to stop yet: do not leave a world (servers, watches) running behind a failed given.
+      await world.stop();
+      throw err;
+    }
+    return new Journey(world);
   }
 
   async stop(): Promise<void> {
@@ -53,13 +97,7 @@ export class Journey {
   // ---- when ----
 
   async whenImageSet(tag: string): Promise<void> {
-    await ops.setImage(
-      this.world.store,
-      NS,
-      NAME,
-      'sample-app',
-      `ghcr.io/jhandguy/canary-deployment/sample-app:${tag}`,
-    );
+    await ops.setImage(this.world.store, NS, NAME, 'sample-app', `${IMAGE}:${tag}`);
     await this.world.settle();
   }
 
@@ -131,7 +169,7 @@ export class Journey {
   /** Every pod of the current canary crashes (and recovers after the ready delay). */
   async whenCanaryPodsFail(): Promise<void> {
     const hash = (await this.status()).currentPodHash ?? '';
-    for (const pod of await this.world.podsOf(NS)) {
+    for (const pod of await this.pods()) {
       if (pod.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === hash) this.world.pods.failPod(pod.metadata.name ?? '');
     }
     await this.world.settle();
@@ -140,18 +178,23 @@ export class Journey {
   // ---- readers for then ----
 
   async status(): Promise<RolloutStatus> {
-    return (await this.world.rollout(NS, NAME)).status ?? {};
+    return (await readRollout(this.world.store, NS, NAME)).status ?? {};
   }
 
   /** The canary Ingress weight, or undefined when there is no canary Ingress. */
   async weight(): Promise<number | undefined> {
-    const ing = await this.world.ingress(NS, 'sample-app-sample-app-canary');
+    const ing = await this.ingress('sample-app-sample-app-canary');
     const w = ing?.metadata.annotations?.['nginx.ingress.kubernetes.io/canary-weight'];
     return w === undefined ? undefined : Number(w);
   }
 
+  async ingress(name: string): Promise<Ingress | undefined> {
+    return ingressOf(this.world.store, NS, name);
+  }
+
+  /** Oldest revision first. */
   async replicaSets(): Promise<ReplicaSet[]> {
-    return this.world.replicaSets(NS);
+    return replicaSetsOf(this.world.store, NS);
   }
 
   async replicaSetOfRevision(revision: number): Promise<ReplicaSet> {
@@ -171,11 +214,16 @@ export class Journey {
   }
 
   async selectorOf(serviceName: string): Promise<string | undefined> {
-    return (await this.world.service(NS, serviceName))?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL];
+    return (await serviceOf(this.world.store, NS, serviceName))?.spec?.selector?.[POD_TEMPLATE_HASH_LABEL];
   }
 
+  async pods(): Promise<Pod[]> {
+    return podsOf(this.world.store, NS);
+  }
+
+  /** Oldest first. */
   async runs(): Promise<AnalysisRun[]> {
-    return this.world.analysisRuns(NS);
+    return analysisRunsOf(this.world.store, NS);
   }
 
   async liveRuns(): Promise<AnalysisRun[]> {
@@ -183,7 +231,7 @@ export class Journey {
   }
 
   async events(reason?: string): Promise<SimEvent[]> {
-    const all = await this.world.events(NS);
+    const all = await eventsOf(this.world.store, NS);
     return reason === undefined ? all : all.filter((e) => e.reason === reason);
   }
 

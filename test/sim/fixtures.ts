@@ -24,6 +24,8 @@ export interface RolloutKnobs {
   canary?: Partial<CanaryStrategy>;
   spec?: Partial<Rollout['spec']>;
   tag?: string;
+  /** Labels on the Rollout itself (none by default). */
+  labels?: Record<string, string>;
 }
 
 export function seedRollout(knobs: RolloutKnobs = {}): Rollout {
@@ -47,7 +49,7 @@ export function seedRollout(knobs: RolloutKnobs = {}): Rollout {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Rollout',
-    metadata: { name: NAME, namespace: NS },
+    metadata: { name: NAME, namespace: NS, ...(knobs.labels === undefined ? {} : { labels: knobs.labels }) },
     spec: {
       replicas: knobs.replicas ?? 1,
       selector: { matchLabels: { app: 'sample-app' } },

@@ -1,10 +1,15 @@
 import type { AnalysisRun, Ingress, KubeObject, Pod, ReplicaSet, Rollout, Service } from '../../src/api/index.js';
 import { RolloutController } from '../../src/controller/rollout/index.js';
 import { FakeClock } from '../../src/controller/runtime/index.js';
-import { revisionOf } from '../../src/rollout/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import { FakeAnalysis } from './analysis.js';
+import type { JourneyWorld } from './journey-world.js';
+import * as read from './read.js';
+import type { SimEvent } from './read.js';
 import { PodRealiser } from './realiser.js';
+import { advanceSettling, settleUntilQuiet } from './settle.js';
+
+export type { SimEvent } from './read.js';
 
 export const START = Date.parse('2026-01-01T00:00:00.000Z');
 
@@ -13,19 +18,12 @@ export interface WorldOptions {
   readyAfterMs?: number;
 }
 
-export interface SimEvent {
-  type: string;
-  reason: string;
-  message: string;
-  at: string;
-}
-
 /**
  * A simulated cluster: an in-memory store on a fake clock, the real Rollout controller, a simulated ReplicaSet and
  * kubelet (PodRealiser) and a stand-in AnalysisRun controller. `settle` runs everything until nothing changes;
  * `advance` moves time, stopping at every timer on the way so each due moment is observed.
  */
-export class World {
+export class World implements JourneyWorld {
   readonly clock = new FakeClock(START);
   readonly store: MemoryStore;
   readonly controller: RolloutController;
@@ -66,92 +64,56 @@ export class World {
     await this.store.close();
   }
 
-  async #version(): Promise<string> {
-    return (await this.store.list('Rollout')).resourceVersion;
-  }
-
   /** Runs controller, pods and analysis until a whole round changes nothing. */
   async settle(): Promise<void> {
-    let last = '';
-    for (let round = 0; round < 300; round++) {
-      await this.controller.waitIdle(3);
-      const a = await this.pods.sync();
-      const b = await this.analysis.sync();
-      await this.controller.waitIdle(3);
-      const version = await this.#version();
-      if (!a && !b && version === last) {
-        const first = this.errors[0];
-        if (first) throw first;
-        return;
-      }
-      last = version;
-    }
-    throw new Error('the simulated world did not settle in 300 rounds: a reconcile keeps changing something');
+    await settleUntilQuiet(
+      {
+        idle: () => this.controller.waitIdle(3),
+        pods: this.pods,
+        analysis: this.analysis,
+        version: async () => (await this.store.list('Rollout')).resourceVersion,
+      },
+      { maxRounds: 300, quietRounds: 1, what: 'the simulated world' },
+    );
+    const first = this.errors[0];
+    if (first) throw first;
   }
 
   /** Moves the clock forward by `ms`, settling at every timer that falls due. */
   async advance(ms: number): Promise<void> {
-    const target = this.clock.now() + ms;
-    await this.settle();
-    for (let next = this.clock.nextTimerAt(); next !== undefined && next <= target; next = this.clock.nextTimerAt()) {
-      this.clock.advance(Math.max(0, next - this.clock.now()));
-      await this.settle();
-    }
-    this.clock.advance(Math.max(0, target - this.clock.now()));
-    await this.settle();
+    await advanceSettling(this.clock, ms, () => this.settle());
   }
 
   /** Creates or replaces (spec and metadata) an object. */
   async apply<T extends KubeObject>(obj: T): Promise<T> {
-    const ns = obj.metadata.namespace ?? '';
-    const current = await this.store.get<T>(obj.kind, ns, obj.metadata.name ?? '');
-    if (!current) return this.store.create(obj);
-    return this.store.update({
-      ...obj,
-      metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion },
-    });
+    return read.applyObject(this.store, obj);
   }
 
   async rollout(ns: string, name: string): Promise<Rollout> {
-    const ro = await this.store.get<Rollout>('Rollout', ns, name);
-    if (!ro) throw new Error(`no rollout ${ns}/${name}`);
-    return ro;
+    return read.readRollout(this.store, ns, name);
   }
 
   async replicaSets(ns: string): Promise<ReplicaSet[]> {
-    const items = (await this.store.list<ReplicaSet>('ReplicaSet', { namespace: ns })).items;
-    return items.sort((a, b) => revisionOf(a) - revisionOf(b));
+    return read.replicaSetsOf(this.store, ns);
   }
 
   async podsOf(ns: string): Promise<Pod[]> {
-    return (await this.store.list<Pod>('Pod', { namespace: ns })).items;
+    return read.podsOf(this.store, ns);
   }
 
   async service(ns: string, name: string): Promise<Service | undefined> {
-    return this.store.get<Service>('Service', ns, name);
+    return read.serviceOf(this.store, ns, name);
   }
 
   async ingress(ns: string, name: string): Promise<Ingress | undefined> {
-    return this.store.get<Ingress>('Ingress', ns, name);
+    return read.ingressOf(this.store, ns, name);
   }
 
   async analysisRuns(ns: string): Promise<AnalysisRun[]> {
-    return (await this.store.list<AnalysisRun>('AnalysisRun', { namespace: ns })).items.sort(
-      (a, b) =>
-        (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') ||
-        Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
-    );
+    return read.analysisRunsOf(this.store, ns);
   }
 
   async events(ns: string): Promise<SimEvent[]> {
-    const items = (await this.store.list<KubeObject & Record<string, unknown>>('Event', { namespace: ns })).items;
-    return items
-      .sort((a, b) => Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion))
-      .map((e) => ({
-        type: String(e.type),
-        reason: String(e.reason),
-        message: String(e.message),
-        at: String(e.lastTimestamp),
-      }));
+    return read.eventsOf(this.store, ns);
   }
 }

@@ -15,8 +15,23 @@ import {
  * survive a read-modify-write, and are never reported as warnings (Kubernetes has far more fields than we model).
  */
 
+/** Downward-API `resourceFieldRef`: a container's cpu or memory limit or request, in units of `divisor`. */
+export const ResourceFieldSelectorSchema = z.object({
+  containerName: z.string().optional(),
+  resource: z
+    .string()
+    .regex(
+      /^(limits|requests)\.(cpu|memory|ephemeral-storage|hugepages-.+)$/,
+      'must be limits.cpu, limits.memory, requests.cpu, requests.memory (or ephemeral-storage, hugepages-*)',
+    ),
+  /** A quantity such as 1, "1m" (cpu) or "1Mi" (memory); default 1. */
+  divisor: IntOrStringSchema.optional(),
+});
+export type ResourceFieldSelector = z.infer<typeof ResourceFieldSelectorSchema>;
+
 export const EnvVarSourceSchema = z.looseObject({
   fieldRef: ObjectFieldSelectorSchema.optional(),
+  resourceFieldRef: ResourceFieldSelectorSchema.optional(),
   secretKeyRef: SecretKeySelectorSchema.optional(),
   configMapKeyRef: SecretKeySelectorSchema.optional(),
 });
@@ -26,6 +41,42 @@ export const EnvVarSchema = z.looseObject({
   valueFrom: EnvVarSourceSchema.optional(),
 });
 export type EnvVar = z.infer<typeof EnvVarSchema>;
+
+/**
+ * Kubernetes' rule for environment variable names and `envFrom` prefixes since 1.34 (RelaxedEnvironmentVariable-
+ * Validation, GA): one or more printable ASCII characters other than `=`. Older versions required a C identifier.
+ */
+export const ENV_VAR_NAME_PATTERN = /^[\x20-\x3c\x3e-\x7e]+$/;
+
+/** `envFrom[].configMapRef` / `envFrom[].secretRef`: a whole ConfigMap or Secret of the pod's namespace. */
+export const EnvSourceRefSchema = z.object({
+  name: z.string().min(1, 'must name the ConfigMap or Secret'),
+  optional: z.boolean().optional(),
+});
+export type EnvSourceRef = z.infer<typeof EnvSourceRefSchema>;
+
+/** One `envFrom` entry: every key of a ConfigMap or a Secret as a variable, each name prefixed with `prefix`. */
+export const EnvFromSourceSchema = z
+  .object({
+    prefix: z
+      .string()
+      .regex(/^[\x20-\x3c\x3e-\x7e]*$/, 'may contain printable ASCII characters other than "=" only')
+      .optional(),
+    configMapRef: EnvSourceRefSchema.optional(),
+    secretRef: EnvSourceRefSchema.optional(),
+  })
+  .superRefine((source, ctx) => {
+    if (source.configMapRef !== undefined && source.secretRef !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['secretRef'],
+        message: 'give one of configMapRef or secretRef per envFrom entry, not both; add a second entry',
+      });
+    } else if (source.configMapRef === undefined && source.secretRef === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'an envFrom entry needs configMapRef or secretRef' });
+    }
+  });
+export type EnvFromSource = z.infer<typeof EnvFromSourceSchema>;
 
 export const ContainerPortSchema = z.looseObject({
   name: z.string().optional(),
@@ -63,6 +114,7 @@ export const ContainerSchema = z.looseObject({
   args: z.array(z.string()).optional(),
   workingDir: z.string().optional(),
   env: z.array(EnvVarSchema).optional(),
+  envFrom: z.array(EnvFromSourceSchema).optional(),
   ports: z.array(ContainerPortSchema).optional(),
   readinessProbe: ProbeSchema.optional(),
   livenessProbe: ProbeSchema.optional(),
@@ -273,6 +325,46 @@ export const SecretSchema = z.looseObject({
   stringData: StringMapSchema.optional(),
 });
 export type Secret = z.infer<typeof SecretSchema>;
+
+/** ConfigMap keys, as Kubernetes validates them: letters, digits, `-`, `_` and `.`, at most 253 characters. */
+export const CONFIG_MAP_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+export const ConfigMapSchema = z
+  .looseObject({
+    apiVersion: z.literal('v1'),
+    kind: z.literal('ConfigMap'),
+    metadata: ObjectMeta,
+    /** UTF-8 values; what `envFrom` and `configMapKeyRef` read. */
+    data: StringMapSchema.optional(),
+    /** base64-encoded values (any bytes). Not read by `envFrom`, as in Kubernetes. */
+    binaryData: StringMapSchema.optional(),
+    immutable: z.boolean().optional(),
+  })
+  .superRefine((cm, ctx) => {
+    for (const field of ['data', 'binaryData'] as const) {
+      for (const [key, value] of Object.entries(cm[field] ?? {})) {
+        if (!CONFIG_MAP_KEY_PATTERN.test(key) || key.length > 253) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, key],
+            input: key,
+            message: 'a ConfigMap key must consist of letters, digits, "-", "_" or "." (at most 253 characters)',
+          });
+        }
+        if (field === 'binaryData' && !BASE64.test(value)) {
+          ctx.addIssue({ code: 'custom', path: [field, key], message: 'a binaryData value must be base64' });
+        } else if (field === 'binaryData' && Object.hasOwn(cm.data ?? {}, key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field, key],
+            message: `key "${key}" is in data already; a key may be in data or binaryData, not both`,
+          });
+        }
+      }
+    }
+  });
+export type ConfigMap = z.infer<typeof ConfigMapSchema>;
 
 export const ServiceAccountSchema = z.looseObject({
   apiVersion: z.literal('v1'),

@@ -8,6 +8,7 @@ import {
   type ClusterAnalysisTemplate,
 } from './analysis.js';
 import {
+  ConfigMapSchema,
   IngressSchema,
   JobSchema,
   PodSchema,
@@ -16,6 +17,7 @@ import {
   ServiceAccountSchema,
   ServiceMonitorSchema,
   ServiceSchema,
+  type ConfigMap,
   type Ingress,
   type Job,
   type Pod,
@@ -40,6 +42,7 @@ export const KIND_SCHEMAS = {
   Pod: PodSchema,
   Job: JobSchema,
   Secret: SecretSchema,
+  ConfigMap: ConfigMapSchema,
   ServiceAccount: ServiceAccountSchema,
 } as const;
 
@@ -58,6 +61,7 @@ export type KnownObject =
   | Pod
   | Job
   | Secret
+  | ConfigMap
   | ServiceAccount;
 
 /** The apiVersion each kind must have (the one version Kanary serves). */
@@ -73,6 +77,7 @@ export const KIND_API_VERSIONS: Readonly<Record<KnownKind, string>> = {
   Pod: 'v1',
   Job: 'batch/v1',
   Secret: 'v1',
+  ConfigMap: 'v1',
   ServiceAccount: 'v1',
 };
 

@@ -38,6 +38,7 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   { kind: 'Service', apiVersion: 'v1', plural: 'services', namespaced: true, shortNames: ['svc'] },
   { kind: 'ServiceAccount', apiVersion: 'v1', plural: 'serviceaccounts', namespaced: true, shortNames: ['sa'] },
   { kind: 'Secret', apiVersion: 'v1', plural: 'secrets', namespaced: true, shortNames: [] },
+  { kind: 'ConfigMap', apiVersion: 'v1', plural: 'configmaps', namespaced: true, shortNames: ['cm'] },
   { kind: 'Event', apiVersion: 'v1', plural: 'events', namespaced: true, shortNames: ['ev'] },
   { kind: 'Job', apiVersion: 'batch/v1', plural: 'jobs', namespaced: true, shortNames: [] },
   { kind: 'Ingress', apiVersion: 'networking.k8s.io/v1', plural: 'ingresses', namespaced: true, shortNames: ['ing'] },

@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { Hono } from 'hono';
-import type { Ingress, Pod, ReplicaSet, Secret, Service } from '../../api/index.js';
+import type { ConfigMap, Ingress, Pod, ReplicaSet, Secret, Service } from '../../api/index.js';
 import { createProviderRegistry, registerKanaryProviders } from '../../analysis/providers/index.js';
 import type { ProviderRegistry } from '../../analysis/providers/index.js';
 import { SERVER_FILE } from '../../client/index.js';
@@ -104,6 +104,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     ...(podIPRange === undefined ? {} : { podIPRange }),
     imageMap: createImageMap({ stateDir: layout.root, env: process.env }),
     secrets: (ns, name) => store.get<Secret>('Secret', ns, name),
+    configMaps: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
     onStatus: (key, status, info) => void controllers.pods?.reportStatus(key, status, info).catch(logError(log)),
     onGone: (key, info) => void controllers.pods?.reportGone(key, info).catch(logError(log)),
   });

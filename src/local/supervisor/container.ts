@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { resolveContainerProgram } from '../images/index.js';
 import type { ImageMap } from '../images/index.js';
-import { expandVariables, resolveContainerEnv, type SecretLookup } from './env.js';
+import { expandVariables, resolveContainerEnv, type ConfigMapLookup, type SecretLookup } from './env.js';
 import type { Container, ContainerState, ContainerStatus, ObservedContainerStatus, Pod } from './pod-types.js';
 import {
   nextDue,
@@ -30,6 +30,7 @@ export interface ContainerHost {
   logFile(container: string): string;
   readonly images: ImageMap;
   readonly secrets: SecretLookup | undefined;
+  readonly configMaps: ConfigMapLookup | undefined;
   readonly nodeName: string;
   readonly baseEnv: Readonly<Record<string, string>>;
   readonly workingDir: string;
@@ -109,6 +110,7 @@ export class ContainerRunner {
       baseEnv: this.host.baseEnv,
       imageEnv: program.imageEnv,
       secrets: this.host.secrets,
+      configMaps: this.host.configMaps,
     });
     if (!this.canStart()) return; // stopped, or started by another path, while the env resolved
     if (!env.ok) return this.waitOnConfig('CreateContainerConfigError', env.message);

@@ -9,7 +9,15 @@ export {
 } from './supervisor.js';
 export { PodIPAllocator, DEFAULT_POD_IP_RANGE, type PodIPRange } from './addresses.js';
 export { DEFAULT_TIMING, type SupervisorTiming } from './timing.js';
-export { resolveContainerEnv, fieldRefValue, expandVariables, type SecretLookup, type SecretLike } from './env.js';
+export {
+  resolveContainerEnv,
+  fieldRefValue,
+  expandVariables,
+  type SecretLookup,
+  type SecretLike,
+  type ConfigMapLookup,
+  type ConfigMapLike,
+} from './env.js';
 export { podKeyOf } from './pod-types.js';
 export type {
   Pod,
@@ -25,5 +33,6 @@ export type {
   ContainerState,
   EnvVar,
   EnvVarSource,
+  EnvFromSource,
   Probe,
 } from './pod-types.js';

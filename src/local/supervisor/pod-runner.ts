@@ -1,6 +1,6 @@
 import type { ImageMap } from '../images/index.js';
 import { ContainerRunner, type ContainerHost } from './container.js';
-import type { SecretLookup } from './env.js';
+import type { ConfigMapLookup, SecretLookup } from './env.js';
 import { containerLogPath } from './logs.js';
 import { allReady, buildPodStatus } from './pod-status.js';
 import type { ObservedContainerStatus, Pod, PodStatus } from './pod-types.js';
@@ -11,6 +11,7 @@ import { rfc3339, type SupervisorTiming } from './timing.js';
 export interface PodRunnerDeps {
   images: ImageMap;
   secrets: SecretLookup | undefined;
+  configMaps: ConfigMapLookup | undefined;
   nodeName: string;
   baseEnv: Readonly<Record<string, string>>;
   workingDir: string;
@@ -171,6 +172,7 @@ export class PodRunner {
       logFile: (container) => containerLogPath(deps.logsDir, this.namespace, this.name, container),
       images: deps.images,
       secrets: deps.secrets,
+      configMaps: deps.configMaps,
       nodeName: deps.nodeName,
       baseEnv: deps.baseEnv,
       workingDir: deps.workingDir,

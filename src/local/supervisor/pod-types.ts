@@ -49,6 +49,9 @@ export type Container = {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  /** Read for the downward API's `resourceFieldRef` only (quantities: numbers or strings such as `500m`). */
+  resources?: { limits?: Record<string, unknown>; requests?: Record<string, unknown> };
   ports?: ContainerPort[];
   readinessProbe?: Probe;
   livenessProbe?: Probe;
@@ -67,11 +70,18 @@ export type EnvVar = {
   valueFrom?: EnvVarSource;
 };
 
+/** One `envFrom` entry: every key of one ConfigMap or Secret, each name prefixed with `prefix`. */
+export type EnvFromSource = {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+};
+
 export type EnvVarSource = {
   fieldRef?: { fieldPath: string; apiVersion?: string };
   secretKeyRef?: { name: string; key: string; optional?: boolean };
   configMapKeyRef?: { name: string; key: string; optional?: boolean };
-  resourceFieldRef?: unknown;
+  resourceFieldRef?: { containerName?: string; resource: string; divisor?: number | string };
 };
 
 export type Probe = {

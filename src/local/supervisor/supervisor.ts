@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { KanaryError } from '../../common/index.js';
 import { createImageMap, type ImageMap } from '../images/index.js';
 import { DEFAULT_POD_IP_RANGE, PodIPAllocator, type PodIPRange } from './addresses.js';
-import type { SecretLookup } from './env.js';
+import type { ConfigMapLookup, SecretLookup } from './env.js';
 import { containerLogPath, logStream, podLogDir, removePodLogs, rotateIfLarge } from './logs.js';
 import { PodRunner, type PodRunnerDeps } from './pod-runner.js';
 import { podKeyOf, type Pod, type PodStatus } from './pod-types.js';
@@ -30,8 +30,10 @@ export interface SupervisorOptions {
   onStatus?: (podKey: string, status: PodStatus, info: { uid: string }) => void;
   /** A pod's processes are gone and its address released (after removal from `sync` or a deletionTimestamp). */
   onGone?: (podKey: string, info: { uid: string }) => void;
-  /** Reads Secrets for `env[].valueFrom.secretKeyRef`. */
+  /** Reads Secrets for `env[].valueFrom.secretKeyRef` and `envFrom[].secretRef`. */
   secrets?: SecretLookup;
+  /** Reads ConfigMaps for `env[].valueFrom.configMapKeyRef` and `envFrom[].configMapRef`. */
+  configMaps?: ConfigMapLookup;
   podIPRange?: PodIPRange;
   /** Default `<stateDir>/logs`. */
   logsDir?: string;
@@ -91,6 +93,7 @@ export class Supervisor {
     this.deps = {
       images: options.imageMap ?? createImageMap({ stateDir: options.stateDir, env: process.env }),
       secrets: options.secrets,
+      configMaps: options.configMaps,
       nodeName: this.nodeName,
       baseEnv: options.baseEnv ?? inheritedEnv(),
       workingDir: options.workingDir ?? process.cwd(),

@@ -6,7 +6,14 @@ export { toRolloutInfo, phaseOf } from './rollout-info.js';
 export { humanDuration, ageSeconds } from './duration.js';
 export { statusIcon, toneOf, KIND_ICONS, type Tone } from './icons.js';
 export { thresholdsOf, firstNumber } from './thresholds.js';
-export { DEFAULT_JUDGE_ALPHA, judgeAlphaOf, judgeMetricInfo, providerOf } from './judge.js';
+export {
+  DEFAULT_JUDGE_ALPHA,
+  judgeAlphaOf,
+  judgeChartPoints,
+  judgeMetricInfo,
+  judgeTrailOf,
+  providerOf,
+} from './judge.js';
 export { formatEvidence } from '../analysis/judge/index.js';
 export { MeasurementHistory, HISTORY_LIMIT } from './history.js';
 export type * from './types.js';

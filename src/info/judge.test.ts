@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import {
+  appendToTrail,
   describeJudgeResult,
+  encodeTrail,
   initJudgeState,
   judgeResultOf,
   resolveJudgeConfig,
+  trailPointOf,
   updateJudge,
+  type EvidenceTrail,
   type JudgeResult,
 } from '../analysis/judge/index.js';
 import type { AnalysisRun } from '../api/index.js';
-import { InfoCache, toRolloutInfo, type MetricInfo } from './index.js';
+import {
+  InfoCache,
+  judgeChartPoints,
+  judgeTrailOf,
+  toRolloutInfo,
+  type MeasurementInfo,
+  type MetricInfo,
+} from './index.js';
 import { NOW, cluster } from './testdata.js';
 
 const at = (s: number): string => new Date(NOW - s * 1000).toISOString();
@@ -110,6 +121,7 @@ describe('judge metrics in the view model', () => {
       latest: last,
       summary: describeJudgeResult(last),
       peakEValue: expect.closeTo(last.eValue, 6) as number, // the evidence only grew here
+      trail: [], // these measurements carry no trail
     });
     expect(judge?.judge?.summary).toMatch(/^canary error rate 20\.0% vs stable 0\.0% over \d+ vs \d+ requests/);
     expect(other?.provider).toBe('prometheus');
@@ -189,5 +201,107 @@ describe('InfoCache measurement history', () => {
     cache.replace('AnalysisRun', [runAt('2', results.slice(0, 2), 0)], '2');
     cache.replace('AnalysisRun', [runAt('3', results.slice(1, 3), 1)], '3');
     expect(judgeOf(cache)?.measurements.map((m) => m.value)).toEqual(results.slice(0, 3));
+  });
+});
+
+/** The trail the provider would have written after each of `results`, measured 2 s apart ending `endAgo` s ago. */
+function trailsOf(results: readonly JudgeResult[], endAgo = 0): { texts: string[]; trails: EvidenceTrail[] } {
+  const texts: string[] = [];
+  const trails: EvidenceTrail[] = [];
+  let trail: EvidenceTrail = [];
+  results.forEach((r, i) => {
+    trail = appendToTrail(trail, trailPointOf(r, Date.parse(at(endAgo + 2 * (results.length - 1 - i)))));
+    trails.push(trail);
+    texts.push(encodeTrail(trail));
+  });
+  return { texts, trails };
+}
+
+describe('the judge evidence trail in the view model', () => {
+  const results = judgeResults();
+  const n = results.length;
+
+  /** A run that kept its last two measurements of `results`, each with the trail the provider wrote. */
+  function lateRun(): AnalysisRun {
+    const { texts } = trailsOf(results);
+    const run = judgeRun(results.slice(-2).map((r) => JSON.stringify(r)));
+    const kept = run.status?.metricResults?.[0]?.measurements ?? [];
+    kept.forEach((m, i) => {
+      m.startedAt = at(2 * (1 - i));
+      m.finishedAt = m.startedAt;
+      m.metadata = { judgeState: '{"big":"state"}', judgeTrail: texts[n - 2 + i] ?? '' };
+    });
+    return run;
+  }
+
+  it('a view built from a run that keeps two measurements still has every point of the run', () => {
+    const [metric] = metricsOf([lateRun()]);
+    expect(metric?.measurements).toHaveLength(2);
+    expect(metric?.judge?.trail).toEqual(trailsOf(results).trails.at(-1));
+    expect(metric?.judge?.trail).toHaveLength(n);
+    const points = judgeChartPoints(metric?.measurements ?? [], metric?.judge?.trail ?? []);
+    expect(points).toHaveLength(n);
+    expect(points.map((p) => p.at)).toEqual(results.map((_, i) => Date.parse(at(2 * (n - 1 - i)))));
+    // the two measurements at hand give their exact values; the older points come from the trail
+    expect(points.slice(-2).map((p) => p.eValue)).toEqual(results.slice(-2).map((r) => r.eValue));
+    expect(points[0]?.eValue).toBe(Number(results[0]?.eValue.toPrecision(4)));
+  });
+
+  it('an InfoCache that sees the run for the first time (a page opened late) charts the whole run', () => {
+    const cache = new InfoCache();
+    const seed = cluster('Paused');
+    cache.replace('Rollout', [seed.rollout], '1');
+    cache.replace('AnalysisRun', [lateRun()], '2');
+    const metric = cache.info('demo', 'sample-app', NOW)?.revisions[0]?.analysisRuns[0]?.metrics[0];
+    expect(judgeChartPoints(metric?.measurements ?? [], metric?.judge?.trail ?? [])).toHaveLength(n);
+  });
+
+  it.each<[string, (string | undefined)[], number]>([
+    ['the latest measurement’s trail', ['T1', 'T2'], 2],
+    ['the trail an Error measurement carried forward', ['T1', 'T2', 'T2'], 2],
+    ['the latest trail when a later measurement has none', ['T1', undefined], 1],
+    ['nothing when no measurement has one', [undefined, undefined], 0],
+  ])('reads %s', (_, which, points) => {
+    const { texts } = trailsOf(results.slice(0, 2));
+    const stored = which.map((w) => ({
+      phase: 'Successful' as const,
+      ...(w === undefined ? {} : { metadata: { judgeTrail: w === 'T1' ? (texts[0] ?? '') : (texts[1] ?? '') } }),
+    }));
+    expect(judgeTrailOf(stored)).toHaveLength(points);
+  });
+
+  it('an unreadable trail is no trail', () => {
+    expect(judgeTrailOf([{ phase: 'Successful', metadata: { judgeTrail: '{"v":1,"points":[[1]]}' } }])).toEqual([]);
+  });
+
+  it('merges trail points and measurements by time, the measurement winning', () => {
+    const m = (t: number, eValue: number): MeasurementInfo => {
+      const r = results[0];
+      if (r === undefined) throw new Error('no result');
+      return {
+        phase: 'Successful',
+        value: undefined,
+        number: eValue,
+        startedAt: new Date(t - 5).toISOString(),
+        finishedAt: new Date(t).toISOString(),
+        message: undefined,
+        judge: { ...r, eValue, errorsEValue: eValue, latencyEValue: null },
+      };
+    };
+    const noResult: MeasurementInfo = { ...m(3500, 1), judge: undefined, phase: 'Error' };
+    const points = judgeChartPoints(
+      [m(2000, 20), noResult, m(5000, 50)],
+      [
+        { at: 1000, eValue: 1 },
+        { at: 2000, eValue: 2 },
+        { at: 3000, eValue: 3, driver: 'latency' },
+      ],
+    );
+    expect(points).toEqual([
+      { at: 1000, eValue: 1, errorsEValue: null, latencyEValue: null },
+      { at: 2000, eValue: 20, errorsEValue: 20, latencyEValue: null },
+      { at: 3000, eValue: 3, errorsEValue: null, latencyEValue: null },
+      { at: 5000, eValue: 50, errorsEValue: 50, latencyEValue: null },
+    ]);
   });
 });

@@ -289,7 +289,7 @@ function analysisRunInfo(run: AnalysisRun, now: number): AnalysisRunInfo {
       error: r?.error ?? 0,
       dryRun: r?.dryRun === true,
       ...(provider === undefined ? {} : { provider }),
-      ...(isJudge ? { judge: judgeMetricInfo(measurements, judgeAlphaOf(m, run.spec.args)) } : {}),
+      ...(isJudge ? { judge: judgeMetricInfo(measurements, judgeAlphaOf(m, run.spec.args), r?.measurements) } : {}),
     };
   });
   const sum = (k: 'successful' | 'failed' | 'inconclusive' | 'error'): number => metrics.reduce((n, m) => n + m[k], 0);

@@ -1,6 +1,6 @@
-import type { JudgeArmResult, JudgeResult, JudgeVerdict } from '../analysis/judge/index.js';
+import type { JudgeArmResult, JudgeResult, JudgeVerdict, TrailPoint } from '../analysis/judge/index.js';
 
-export type { JudgeArmResult, JudgeResult, JudgeVerdict };
+export type { JudgeArmResult, JudgeResult, JudgeVerdict, TrailPoint };
 
 /**
  * The view model of a Rollout: everything the CLI tree, the `--watch` view, the API's `rolloutinfos` and the
@@ -97,6 +97,22 @@ export interface JudgeMetricInfo {
   summary: string | undefined;
   /** The largest evidence seen so far (1 / the always-valid p-value); undefined before the first measurement. */
   peakEValue: number | undefined;
+  /**
+   * The evidence over the whole run from the latest measurement's `metadata.judgeTrail` (docs/judge.md): at most
+   * 240 points, oldest first, the older ones thinned; empty when the run carries none.
+   */
+  trail: readonly TrailPoint[];
+}
+
+/** One point of a judge chart: from a measurement when the view has it, else from the trail. */
+export interface JudgeChartPoint {
+  /** ms since the epoch. */
+  at: number;
+  eValue: number;
+  /** Each test's evidence; null when latency is not compared, or for a point from the trail (which keeps only
+   * the combined evidence). */
+  errorsEValue: number | null;
+  latencyEValue: number | null;
 }
 
 export interface MetricInfo {

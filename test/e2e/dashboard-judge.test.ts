@@ -3,16 +3,15 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  decodeTrail,
   describeJudgeResult,
-  evaluateJudge,
   formatEvidence,
-  initJudgeState,
-  judgeResultOf,
-  resolveJudgeConfig,
-  updateJudge,
+  parseJudgeResult,
+  type JudgeReading,
   type JudgeResult,
 } from '../../src/analysis/judge/index.js';
-import type { AnalysisRun, Measurement } from '../../src/api/index.js';
+import { JUDGE_TRAIL_KEY, JudgeProvider } from '../../src/analysis/providers/judge.js';
+import type { AnalysisRun, Measurement, Metric } from '../../src/api/index.js';
 import { IMAGE } from '../sim/fixtures.js';
 import { LiveWorld, NAME, NS, TOKEN } from './cli-world.js';
 
@@ -27,43 +26,64 @@ if (missing && required) throw new Error(`KANARY_REQUIRE_REAL=1 but ${CHROMIUM} 
 const RUN = `${NAME}-judge-2`;
 const INTERVAL_S = 2;
 
+/** The judge metric: errors only (the simulated counters carry no latency). */
+const METRIC: Metric = {
+  name: 'judge',
+  interval: `${INTERVAL_S}s`,
+  failureLimit: 0,
+  failureCondition: 'result.verdict == "fail"',
+  provider: {
+    judge: {
+      canaryService: 'sample-app-canary',
+      stableService: 'sample-app',
+      alpha: 0.05,
+      latency: { enabled: false },
+    },
+  },
+};
+
+/** `run` after a measurement, as the controller leaves it: the last two measurements retained. */
+function keepTwo(run: AnalysisRun, m: Measurement): AnalysisRun {
+  const measurements = [...(run.status?.metricResults?.[0]?.measurements ?? []), m].slice(-2);
+  return { ...run, status: { phase: 'Running', metricResults: [{ name: 'judge', phase: 'Running', measurements }] } };
+}
+
 /**
- * The real judge over 2 s batches of a bad canary (2.5% errors against stable's 0.2%) at 50% weight, until it
- * fails: the results a judge measurement would store, one per batch (the first is the baseline).
+ * The real judge provider over 2 s batches of a bad canary (2.5% errors against stable's 0.2%) at 50% weight,
+ * measured every 2 s from `startedAt` until it fails, reading simulated running counters: the measurements it
+ * writes (the first is the baseline), each with its state and evidence trail in the metadata.
  */
-function judgeResults(): JudgeResult[] {
-  const config = resolveJudgeConfig({ alpha: 0.05 });
-  let state = initJudgeState(config);
-  const out: JudgeResult[] = [initialResult(config.alpha)];
-  for (let i = 0; i < 200 && out.at(-1)?.verdict !== 'fail'; i++) {
-    const update = updateJudge(
-      state,
-      {
-        canary: { requests: 10, errors: i % 4 === 0 ? 1 : 0 },
-        stable: { requests: 10, errors: i % 25 === 24 ? 1 : 0 },
-      },
-      config,
-    );
-    state = update.state;
-    out.push(judgeResultOf(update));
+async function judgeMeasurements(startedAt: number): Promise<Measurement[]> {
+  const canary = { requests: 0, errors: 0 };
+  const stable = { requests: 0, errors: 0 };
+  const reading = (): JudgeReading => ({ canary: { ...canary }, stable: { ...stable }, epoch: '1' });
+  const provider = new JudgeProvider({ readers: { router: () => Promise.resolve({ ok: true, reading: reading() }) } });
+  let run: AnalysisRun = {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name: RUN, namespace: NS },
+    spec: { metrics: [METRIC] },
+  };
+  const out: Measurement[] = [];
+  for (let i = 0; i <= 200 && parseJudgeResult(out.at(-1)?.value)?.verdict !== 'fail'; i++) {
+    if (i > 0) {
+      canary.requests += 10;
+      canary.errors += i % 4 === 1 ? 1 : 0;
+      stable.requests += 10;
+      stable.errors += i % 25 === 0 ? 1 : 0;
+    }
+    const now = startedAt + i * INTERVAL_S * 1000;
+    const m = await provider.run(run, METRIC, { now: () => now });
+    out.push(m);
+    run = keepTwo(run, m);
   }
   return out;
 }
 
-/** The baseline measurement: nothing folded in yet. */
-function initialResult(alpha: number): JudgeResult {
-  const config = resolveJudgeConfig({ alpha });
-  return judgeResultOf(evaluateJudge(initJudgeState(config), config));
-}
-
-function measurementOf(result: JudgeResult, at: Date): Measurement {
-  return {
-    phase: result.verdict === 'fail' ? 'Failed' : 'Successful',
-    value: JSON.stringify(result),
-    startedAt: at.toISOString(),
-    finishedAt: at.toISOString(),
-    metadata: { judgeState: '{"state":"kept by the provider"}' },
-  };
+function resultOf(m: Measurement | undefined): JudgeResult {
+  const result = parseJudgeResult(m?.value);
+  if (result === undefined) throw new Error(`no judge result in ${JSON.stringify(m)}`);
+  return result;
 }
 
 /** A background judge run that keeps two measurements, as docs/judge.md recommends. */
@@ -81,18 +101,7 @@ async function createJudgeRun(world: LiveWorld): Promise<AnalysisRun> {
         { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: NAME, uid: ro.metadata.uid ?? '' },
       ],
     },
-    spec: {
-      metrics: [
-        {
-          name: 'judge',
-          interval: `${INTERVAL_S}s`,
-          failureLimit: 0,
-          failureCondition: 'result.verdict == "fail"',
-          provider: { judge: { canaryService: 'sample-app-canary', stableService: 'sample-app' } },
-        },
-      ],
-      measurementRetention: [{ metricName: 'judge', limit: 2 }],
-    },
+    spec: { metrics: [METRIC], measurementRetention: [{ metricName: 'judge', limit: 2 }] },
   });
 }
 
@@ -100,11 +109,10 @@ async function createJudgeRun(world: LiveWorld): Promise<AnalysisRun> {
  * Writes the run's status after each measurement as the analysis controller would: only the last two
  * measurements retained, counts over all of them, Failed at the first `fail`.
  */
-async function measure(world: LiveWorld, created: AnalysisRun, results: JudgeResult[]): Promise<void> {
+async function measure(world: LiveWorld, created: AnalysisRun, all: Measurement[], startedAt: number): Promise<void> {
   let run = created;
+  const results = all.map(resultOf);
   const n = results.length;
-  const startedAt = Date.now() - n * INTERVAL_S * 1000;
-  const all = results.map((r, i) => measurementOf(r, new Date(startedAt + i * INTERVAL_S * 1000)));
   for (let i = 0; i < n; i++) {
     const failed = results.slice(0, i + 1).filter((r) => r.verdict === 'fail').length;
     const over = failed > 0;
@@ -132,15 +140,24 @@ async function measure(world: LiveWorld, created: AnalysisRun, results: JudgeRes
 
 /**
  * Journey in real Chromium: a judge metric's evidence climbs past 1/α while the dashboard is open, at 1280×800 and
- * 390×844. The run keeps only two measurements, so the chart's history comes from what the page saw over time.
+ * 390×844. The run keeps only two measurements; a page open all along remembers what it saw, and a page opened
+ * later charts the whole run from the evidence trail the provider keeps in each measurement's metadata.
  */
 describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 }, () => {
   let world: LiveWorld;
   let browser: Browser;
-  const results = judgeResults();
-  const last = results.at(-1);
+  let startedAt = 0;
+  let all: Measurement[] = [];
+  let results: JudgeResult[] = [];
+  let last: JudgeResult | undefined;
 
   beforeAll(async () => {
+    // Measured so that the last measurement is about now (the simulation is deterministic).
+    const count = (await judgeMeasurements(0)).length;
+    startedAt = Date.now() - count * INTERVAL_S * 1000;
+    all = await judgeMeasurements(startedAt);
+    results = all.map(resultOf);
+    last = results.at(-1);
     if (!existsSync(join(DIST, 'index.html'))) {
       const { build } = await import('vite');
       await build({ configFile: join(ROOT, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
@@ -191,17 +208,18 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
     await run.getByText('Verdict: none yet').waitFor();
     expect(await run.getByText('No judge result yet.').count()).toBe(1);
 
-    await measure(world, created, results);
+    await measure(world, created, all, startedAt);
     for (const page of [wide, narrow]) {
       const article = page.getByRole('article', { name: `AnalysisRun ${RUN}` });
       const chart = article.getByRole('img', { name: /^judge evidence over time/ });
-      // Every measurement the page saw, although the run keeps two.
+      // Every measurement the page saw, although the run keeps two; the trail's points are the same ones.
       await expect
         .poll(() => chart.getAttribute('aria-label'), { timeout: 15_000 })
         .toBe(
-          `judge evidence over time: ${results.length} measurements, latest e-value ${formatEvidence(last.eValue)}, ` +
+          `judge evidence over time: ${results.length} points, latest e-value ${formatEvidence(last.eValue)}, ` +
             'threshold 20 (1/α), log scale',
         );
+      expect(await chart.getAttribute('data-points')).toBe(String(results.length));
       expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
       const verdict = article.locator('[data-verdict]');
       expect(await verdict.textContent()).toBe('Verdict: fail');
@@ -240,24 +258,33 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
     await narrow.context().close();
   });
 
-  it('a page opened later shows what the run still keeps, and a failed read keeps the verdict', async () => {
+  it('a page opened later charts the whole run from the trail, and a failed read keeps the verdict', async () => {
     if (last === undefined) return;
-    const page = await openRollout(390, 844);
-    const article = page.getByRole('article', { name: `AnalysisRun ${RUN}` });
-    await article.getByRole('img', { name: /judge evidence over time: 2 measurements/ }).waitFor();
-    expect(await article.locator('[data-verdict]').textContent()).toBe('Verdict: fail');
-    expect(await article.getByTestId('judge-summary').textContent()).toBe(describeJudgeResult(last));
-
-    // A failed read keeps the last verdict on screen and says so.
     const run = await world.store.get<AnalysisRun>('AnalysisRun', NS, RUN);
     const result = run?.status?.metricResults?.[0];
     if (run?.status === undefined || result === undefined) throw new Error('the judge run has no status');
-    const failedRead: Measurement = {
-      phase: 'Error',
-      message: 'router at http://127.0.0.1:9 is unreachable',
-      startedAt: new Date().toISOString(),
-      finishedAt: new Date().toISOString(),
-    };
+    expect(result.measurements).toHaveLength(2);
+    expect(decodeTrail(result.measurements?.at(-1)?.metadata?.[JUDGE_TRAIL_KEY] ?? '')).toHaveLength(results.length);
+
+    const page = await openRollout(390, 844);
+    const article = page.getByRole('article', { name: `AnalysisRun ${RUN}` });
+    const chart = article.getByRole('img', { name: /^judge evidence over time/ });
+    await chart.waitFor();
+    // The page never saw the older measurements: every point but the last two comes from the trail.
+    expect(results.length).toBeGreaterThan(2);
+    expect(await chart.getAttribute('data-points')).toBe(String(results.length));
+    expect(await chart.getAttribute('aria-label')).toContain(`${results.length} points`);
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await article.locator('[data-verdict]').textContent()).toBe('Verdict: fail');
+    expect(await article.getByTestId('judge-summary').textContent()).toBe(describeJudgeResult(last));
+
+    // A failed read (the real provider's Error measurement, carrying state and trail) keeps the last verdict on
+    // screen and says so, and the chart keeps the whole run.
+    const unreachable = new JudgeProvider({
+      readers: { router: () => Promise.resolve({ ok: false, error: 'router at http://127.0.0.1:9 is unreachable' }) },
+    });
+    const failedRead = await unreachable.run(run, METRIC, { now: () => Date.now() });
+    expect(failedRead.phase).toBe('Error');
     await world.store.updateStatus<AnalysisRun>({
       ...run,
       status: {
@@ -270,6 +297,7 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
       .filter({ hasText: 'The latest measurement failed: router at http://127.0.0.1:9 is unreachable' })
       .waitFor();
     expect(await article.locator('[data-verdict]').textContent()).toBe('Verdict: fail');
+    expect(await chart.getAttribute('data-points')).toBe(String(results.length));
     await page.screenshot({ path: join(SHOTS, 'judge-error-390.png'), fullPage: true });
     await page.context().close();
   });

@@ -29,3 +29,16 @@ export type { ArmReading, CumulativeHistogram, JudgeReading } from './readings.j
 export { judgeResultOf } from './result.js';
 export type { JudgeArmResult, JudgeResult } from './result.js';
 export { describeJudgeResult, formatEvidence, parseJudgeResult } from './describe.js';
+export {
+  appendToTrail,
+  createTrailCodec,
+  decodeTrail,
+  DEFAULT_TRAIL_LIMITS,
+  encodeTrail,
+  thinTrail,
+  TRAIL_METADATA_KEY,
+  trailDriverOf,
+  trailPeakIndex,
+  trailPointOf,
+} from './trail.js';
+export type { EvidenceTrail, TrailCodec, TrailLimits, TrailPoint } from './trail.js';

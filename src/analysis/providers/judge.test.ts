@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AnalysisRun, Measurement, Metric } from '../../api/index.js';
-import { parseJudgeResult, type JudgeResult } from '../judge/index.js';
+import { decodeTrail, encodeTrail, parseJudgeResult, trailPointOf, type JudgeResult } from '../judge/index.js';
 import { prometheusAvailability, startPrometheus, type RunningPrometheus } from '../../../test/harness/prometheus.js';
 import { providerContract } from './contract.js';
-import { JUDGE_STATE_KEY, JudgeProvider, type JudgeReader } from './judge.js';
+import { JUDGE_STATE_KEY, JUDGE_TRAIL_KEY, JudgeProvider, type JudgeReader } from './judge.js';
 import { startRoutedPair, type RoutedPair } from './kanary-testing.js';
 import { closedPort } from './test-server.js';
 
@@ -120,8 +120,12 @@ describe('judge provider against a real router', () => {
     const failedRead = await measure(provider, first.run, bad);
     expect(failedRead.m.phase).toBe('Error');
     expect(failedRead.m.metadata?.[JUDGE_STATE_KEY]).toBe(first.m.metadata?.[JUDGE_STATE_KEY]);
+    expect(failedRead.m.metadata?.[JUDGE_TRAIL_KEY]).toBe(first.m.metadata?.[JUDGE_TRAIL_KEY]);
     const third = await measure(provider, failedRead.run, good);
     expect(third.result?.canary.errors).toBe(12);
+    // The trail has a point per result, none for the Error.
+    const trail = decodeTrail(third.m.metadata?.[JUDGE_TRAIL_KEY] ?? '');
+    expect(trail?.map((p) => p.at)).toEqual([first.m.finishedAt, third.m.finishedAt].map((t) => Date.parse(t ?? '')));
   });
 
   it('without conditions the verdict decides the phase', async () => {
@@ -175,6 +179,72 @@ describe('judge provider state handling with an injected reader', () => {
     totals.stable = { requests: 110, errors: 0 };
     step = await measure(provider, step.run, metric);
     expect([step.result?.canary.requests, step.result?.canary.errors]).toEqual([10, 0]);
+  });
+
+  /** The run as the engine leaves it with `measurementRetention: limit 2`. */
+  function keepTwo(run: AnalysisRun): AnalysisRun {
+    const result = run.status?.metricResults?.[0];
+    if (result === undefined) return run;
+    const measurements = result.measurements?.slice(-2) ?? [];
+    return { ...run, status: { ...run.status, metricResults: [{ ...result, measurements }] } };
+  }
+
+  it('the trail keeps the whole evidence history although the run keeps two measurements', async () => {
+    const metric = judgeMetric({});
+    const fresh = new JudgeProvider({ readers: { router: reader } });
+    totals.epoch = 'trail';
+    let step = await measure(fresh, emptyRun(), metric);
+    const seen = [step];
+    for (let i = 0; i < 30; i++) {
+      totals.canary = { requests: totals.canary.requests + 10, errors: totals.canary.errors + (i % 3 === 0 ? 1 : 0) };
+      totals.stable = { requests: totals.stable.requests + 10, errors: totals.stable.errors };
+      step = await measure(fresh, keepTwo(step.run), metric);
+      seen.push(step);
+    }
+    expect(step.run.status?.metricResults?.[0]?.measurements).toHaveLength(3); // two kept + the new one
+    const trail = decodeTrail(step.m.metadata?.[JUDGE_TRAIL_KEY] ?? '');
+    expect(trail?.map((p) => p.at)).toEqual(seen.map((s) => Date.parse(s.m.finishedAt ?? '')));
+    expect(trail?.map((p) => p.eValue)).toEqual(seen.map((s) => Number(s.result?.eValue.toPrecision(4))));
+    expect(trail?.[0]?.eValue).toBe(1); // the baseline
+    // A provider that never saw this run (a restarted server) continues the same trail from the status.
+    const restarted = new JudgeProvider({ readers: { router: reader } });
+    const after = await measure(restarted, keepTwo(step.run), metric);
+    expect(decodeTrail(after.m.metadata?.[JUDGE_TRAIL_KEY] ?? '')?.slice(0, -1)).toEqual(trail);
+  });
+
+  it.each([
+    ['an unreadable', 'not a trail'],
+    ['a missing (a state written before trails existed)', undefined],
+  ])('with %s trail, a fresh trail starts and measuring goes on', async (_, stored) => {
+    const metric = judgeMetric({});
+    const first = await measure(provider, emptyRun(), metric);
+    const { [JUDGE_TRAIL_KEY]: _written, ...rest } = first.m.metadata ?? {};
+    const metadata = stored === undefined ? rest : { ...rest, [JUDGE_TRAIL_KEY]: stored };
+    const run = withMeasurement(emptyRun(), 'judge', { ...first.m, metadata });
+    const next = await measure(provider, run, metric);
+    expect(next.m.phase, next.m.message).toBe('Successful');
+    if (next.result === undefined) throw new Error('no result');
+    expect(next.result.batches).toBe(1); // the state was read: this is no new baseline
+    expect(decodeTrail(next.m.metadata?.[JUDGE_TRAIL_KEY] ?? '')).toEqual([
+      trailPointOf(next.result, Date.parse(next.m.finishedAt ?? '')),
+    ]);
+  });
+
+  it('carries an existing trail forward verbatim in an Error measurement', async () => {
+    const failing = new JudgeProvider({
+      readers: { router: () => Promise.resolve({ ok: false, error: 'no router' }) },
+    });
+    const trail = encodeTrail([{ at: clock, eValue: 3 }]);
+    const run = withMeasurement(emptyRun(), 'judge', {
+      phase: 'Successful',
+      metadata: {
+        [JUDGE_STATE_KEY]: (await measure(provider, emptyRun(), judgeMetric({}))).m.metadata?.[JUDGE_STATE_KEY] ?? '',
+        [JUDGE_TRAIL_KEY]: trail,
+      },
+    });
+    const m = await failing.run(run, judgeMetric({}), ctx);
+    expect(m.phase).toBe('Error');
+    expect(m.metadata?.[JUDGE_TRAIL_KEY]).toBe(trail);
   });
 
   it('an unreadable stored state is an Error, never a silent restart', async () => {

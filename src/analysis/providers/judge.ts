@@ -4,16 +4,21 @@ import { KanaryError } from '../../common/index.js';
 import { fromJson } from '../../expr/index.js';
 import type { MetricsSnapshot } from '../../local/router/index.js';
 import {
+  appendToTrail,
   batchFromReadings,
+  createTrailCodec,
   evaluateJudge,
   initJudgeState,
   judgeResultOf,
   resolveJudgeConfig,
+  TRAIL_METADATA_KEY,
+  trailPointOf,
   updateJudge,
 } from '../judge/index.js';
 import type {
   ArmReading,
   CumulativeHistogram,
+  EvidenceTrail,
   JudgeConfig,
   JudgeConfigInput,
   JudgeReading,
@@ -31,6 +36,9 @@ import type { MetricProvider, ProviderContext } from './types.js';
  * router, or from Prometheus), folds the increments since the previous measurement into the judge state, and
  * stores that state in the measurement's metadata (`judgeState`, JSON); the next measurement reads it back from
  * the last measurement of the same metric in `run.status`. So it is cheap to measure often (`interval: 2s`).
+ * Next to the state it stores the evidence trail (`judgeTrail`, JSON): the e-value over the whole run, bounded
+ * and thinned (src/analysis/judge/trail.ts), so a dashboard opened late still charts the history although the run
+ * keeps only its last two measurements.
  *
  * `result` is a JudgeResult map: `verdict` ("pass" | "fail" | "continue"), `eValue`, `threshold`, `pValue`,
  * `canary`/`stable` {requests, errors, errorRate, meanLatencyMs}, `explanation`. Recommended condition:
@@ -50,6 +58,8 @@ export const DEFAULT_JUDGE_QUERIES = {
 
 /** Metadata key of the persisted state. */
 export const JUDGE_STATE_KEY = 'judgeState';
+/** Metadata key of the evidence trail (`encodeTrail`'s JSON). */
+export const JUDGE_TRAIL_KEY = TRAIL_METADATA_KEY;
 
 export type ReadOutcome = { ok: true; reading: JudgeReading } | { ok: false; error: string };
 
@@ -92,11 +102,19 @@ function isPersisted(x: unknown): x is Persisted {
   return p.state?.version === 1 && typeof p.reading?.canary?.requests === 'number';
 }
 
+/** What the latest measurement with a state stored: the state, and the trail stored next to it (if any). */
+interface Stored {
+  readonly raw: string;
+  readonly value: Persisted;
+  readonly trailRaw: string | undefined;
+}
+
 /** The state stored by the latest measurement of this metric that has one (Error measurements carry it too). */
-function persistedOf(run: AnalysisRun, metricName: string): { raw: string; value: Persisted } | undefined {
+function persistedOf(run: AnalysisRun, metricName: string): Stored | undefined {
   const list = run.status?.metricResults?.find((r) => r.name === metricName)?.measurements ?? [];
   for (let i = list.length - 1; i >= 0; i--) {
-    const raw = list[i]?.metadata?.[JUDGE_STATE_KEY];
+    const metadata = list[i]?.metadata;
+    const raw = metadata?.[JUDGE_STATE_KEY];
     if (raw === undefined) continue;
     let value: unknown;
     try {
@@ -111,7 +129,7 @@ function persistedOf(run: AnalysisRun, metricName: string): { raw: string; value
           'start a new analysis run',
       );
     }
-    return { raw, value };
+    return { raw, value, trailRaw: metadata?.[JUDGE_TRAIL_KEY] };
   }
   return undefined;
 }
@@ -268,6 +286,12 @@ function judgeStep(before: Persisted | undefined, reading: JudgeReading, config:
   return updateJudge(state, batchFromReadings(before.reading, reading), config);
 }
 
+function carriedMetadata(previous: Stored): Record<string, string> {
+  return previous.trailRaw === undefined
+    ? { [JUDGE_STATE_KEY]: previous.raw }
+    : { [JUDGE_STATE_KEY]: previous.raw, [JUDGE_TRAIL_KEY]: previous.trailRaw };
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -275,6 +299,8 @@ function messageOf(err: unknown): string {
 export class JudgeProvider implements MetricProvider {
   readonly type = 'judge';
   readonly #readers: Record<'router' | 'prometheus', JudgeReader>;
+  /** Remembers the trails it wrote, so reading one back a second later costs nothing (one codec per provider). */
+  readonly #trails = createTrailCodec();
 
   constructor(options: JudgeProviderOptions = {}) {
     this.#readers = {
@@ -290,15 +316,15 @@ export class JudgeProvider implements MetricProvider {
     const config = parsed.data;
     const source = config.source ?? 'router';
     let judgeConfig: JudgeConfig;
-    let previous: ReturnType<typeof persistedOf>;
+    let previous: Stored | undefined;
     try {
       judgeConfig = judgeConfigOf(config, source === 'router' || config.prometheus?.latencyQuery !== undefined);
       previous = persistedOf(run, metric.name);
     } catch (err) {
       return errorMeasurement(started, ctx.now(), messageOf(err));
     }
-    // An Error measurement carries the state forward, so one failed read does not lose the evidence.
-    const carried = previous === undefined ? {} : { metadata: { [JUDGE_STATE_KEY]: previous.raw } };
+    // An Error measurement carries the state and the trail forward, so one failed read loses neither.
+    const carried = previous === undefined ? {} : { metadata: carriedMetadata(previous) };
     const namespace = config.namespace ?? run.metadata.namespace ?? 'default';
     const read = await this.#readers[source](config, namespace, ctx);
     if (!read.ok) return errorMeasurement(started, ctx.now(), read.error, carried);
@@ -309,13 +335,29 @@ export class JudgeProvider implements MetricProvider {
       return errorMeasurement(started, ctx.now(), messageOf(err), carried);
     }
     const result = judgeResultOf(update);
-    const metadata = { [JUDGE_STATE_KEY]: JSON.stringify({ state: update.state, reading: read.reading }) };
+    // The trail point's time is the measurement's finishedAt, so a chart can match the two.
+    const finished = ctx.now();
+    const trail = appendToTrail(this.#trailBefore(previous), trailPointOf(result, finished));
+    const metadata = {
+      [JUDGE_STATE_KEY]: JSON.stringify({ state: update.state, reading: read.reading }),
+      [JUDGE_TRAIL_KEY]: this.#trails.encode(trail),
+    };
     const value = JSON.stringify(result);
     if ((metric.successCondition ?? '') === '' && (metric.failureCondition ?? '') === '') {
       const phase = result.verdict === 'fail' ? 'Failed' : 'Successful';
-      return { phase, value, startedAt: isoAt(started), finishedAt: isoAt(ctx.now()), metadata };
+      return { phase, value, startedAt: isoAt(started), finishedAt: isoAt(finished), metadata };
     }
-    return assessedMeasurement(fromJson(result), value, metric, 'judge', started, ctx.now(), metadata);
+    return assessedMeasurement(fromJson(result), value, metric, 'judge', started, finished, metadata);
+  }
+
+  /**
+   * The trail stored next to the state. Unlike an unreadable state (an Error: the verdict depends on it), a
+   * missing or unreadable trail only starts a fresh one: it is a picture of the evidence for people, and losing
+   * its past must never stop the judge from measuring.
+   */
+  #trailBefore(previous: Stored | undefined): EvidenceTrail {
+    if (previous?.trailRaw === undefined) return [];
+    return this.#trails.decode(previous.trailRaw) ?? [];
   }
 
   /** All the work happens in `run`. */

@@ -1,5 +1,5 @@
 import type uPlot from 'uplot';
-import { formatEvidence, type JudgeMetricInfo, type MetricInfo } from '../../info/index.js';
+import { formatEvidence, judgeChartPoints, type JudgeMetricInfo, type MetricInfo } from '../../info/index.js';
 import { usePlot } from './usePlot.js';
 
 const COLORS = { evidence: '#2563eb', errors: '#7c3aed', latency: '#0891b2', threshold: '#dc2626' };
@@ -34,26 +34,28 @@ function clockTime(seconds: number): string {
   });
 }
 
+/** A value on the log axis, or null (a gap) when unknown. */
+const clampOrGap = (x: number | null): number | null => (x === null ? null : clamp(x));
+
 /**
  * The judge's evidence (e-value) over time on a log scale, with the threshold 1/α as a dashed line: the run fails
- * where the line crosses it. With latency compared too, each test's own evidence is drawn thinner.
+ * where the line crosses it. The points are the run's evidence trail merged with the measurements at hand, so a
+ * page opened late still shows the whole run. With latency compared too, each test's own evidence is drawn thinner
+ * where measurements give it (the trail keeps only the combined evidence).
  */
 export function JudgeChart({ metric, judge }: { metric: MetricInfo; judge: JudgeMetricInfo }) {
-  const points = metric.measurements.flatMap((m) => {
-    const t = Date.parse(m.finishedAt ?? m.startedAt ?? '');
-    return m.judge === undefined || Number.isNaN(t) ? [] : [{ t: t / 1000, r: m.judge }];
-  });
-  const withLatency = points.some((p) => p.r.latencyEValue !== null);
+  const points = judgeChartPoints(metric.measurements, judge.trail);
+  const withLatency = points.some((p) => p.latencyEValue !== null);
   const box = usePlot(
     (width) => {
       if (points.length === 0) return undefined;
-      const xs = points.map((p) => p.t);
+      const xs = points.map((p) => p.at / 1000);
       const data: uPlot.AlignedData = [
         xs,
-        points.map((p) => clamp(p.r.eValue)),
+        points.map((p) => clamp(p.eValue)),
         xs.map(() => judge.threshold),
         ...(withLatency
-          ? [points.map((p) => clamp(p.r.errorsEValue)), points.map((p) => clamp(p.r.latencyEValue ?? 1))]
+          ? [points.map((p) => clampOrGap(p.errorsEValue)), points.map((p) => clampOrGap(p.latencyEValue))]
           : []),
       ];
       const series: uPlot.Series[] = [
@@ -99,17 +101,18 @@ export function JudgeChart({ metric, judge }: { metric: MetricInfo; judge: Judge
       };
       return { options, data };
     },
-    JSON.stringify([points.map((p) => [p.t, p.r.eValue, p.r.errorsEValue, p.r.latencyEValue]), judge.threshold]),
+    JSON.stringify([points.map((p) => [p.at, p.eValue, p.errorsEValue, p.latencyEValue]), judge.threshold]),
   );
   if (points.length === 0) return <p className="muted">No judge result yet.</p>;
-  const latest = points.at(-1)?.r.eValue ?? 1;
+  const latest = points.at(-1)?.eValue ?? 1;
   return (
     <div
       ref={box}
       className="chart"
       role="img"
+      data-points={points.length}
       aria-label={
-        `${metric.name} evidence over time: ${points.length} measurements, latest e-value ${formatEvidence(latest)}, ` +
+        `${metric.name} evidence over time: ${points.length} points, latest e-value ${formatEvidence(latest)}, ` +
         `threshold ${formatEvidence(judge.threshold)} (1/α), log scale`
       }
     />

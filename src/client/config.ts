@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { readTokenFile } from '../common/index.js';
+import { readTokenFile } from '../common/node/index.js';
 
 /** Where a local cluster keeps its state when no `--state-dir` or `KANARY_STATE_DIR` says otherwise. */
 export function defaultStateDir(): string {

@@ -1,4 +1,3 @@
 export * from './errors.js';
 export { kindByName, resolveKind, RESOURCE_KINDS } from './resources.js';
 export type { ResourceKind } from './resources.js';
-export { loadOrCreateTokenFile, readTokenFile } from './token.js';

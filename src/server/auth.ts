@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KanaryError, loadOrCreateTokenFile, readTokenFile } from '../common/index.js';
+import { KanaryError } from '../common/index.js';
+import { loadOrCreateTokenFile, readTokenFile } from '../common/node/index.js';
 
 /** The file, inside the state dir, that holds the API's bearer token. Mode 0600: only its owner may read it. */
 export const TOKEN_FILE = 'token';

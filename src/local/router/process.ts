@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadOrCreateTokenFile } from '../../common/index.js';
+import { loadOrCreateTokenFile } from '../../common/node/index.js';
 import { startRouter } from './server.js';
 
 /**

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decodeTrail,
@@ -13,15 +12,8 @@ import {
 import { JUDGE_TRAIL_KEY, JudgeProvider } from '../../src/analysis/providers/judge.js';
 import type { AnalysisRun, Measurement, Metric } from '../../src/api/index.js';
 import { IMAGE } from '../sim/fixtures.js';
+import { chromiumMissing as missing, DIST, launchChromium, prepareDashboard, SHOTS } from '../harness/chromium.js';
 import { LiveWorld, NAME, NS, TOKEN } from './cli-world.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const required = process.env.KANARY_REQUIRE_REAL === '1';
-const missing = !existsSync(CHROMIUM);
-if (missing && required) throw new Error(`KANARY_REQUIRE_REAL=1 but ${CHROMIUM} is missing`);
 
 const RUN = `${NAME}-judge-2`;
 const INTERVAL_S = 2;
@@ -158,30 +150,14 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
     all = await judgeMeasurements(startedAt);
     results = all.map(resultOf);
     last = results.at(-1);
-    if (!existsSync(join(DIST, 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ configFile: join(ROOT, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    await prepareDashboard();
     world = await LiveWorld.start({ distDir: DIST });
     await world.deployV1();
     await world.store.patch('Rollout', NS, NAME, {
       spec: { template: { spec: { containers: [{ name: 'sample-app', image: `${IMAGE}:2.0.0` }] } } },
     });
     await world.waitFor((r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1, 'paused at step 1');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();

@@ -1,18 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../../src/api/index.js';
 import { IMAGE } from '../sim/fixtures.js';
+import { chromiumMissing as missing, DIST, launchChromium, prepareDashboard, SHOTS } from '../harness/chromium.js';
 import { LiveWorld, NAME, NS, TOKEN } from './cli-world.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-const DIST = join(ROOT, 'dist', 'web');
-const SHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const required = process.env.KANARY_REQUIRE_REAL === '1';
-const missing = !existsSync(CHROMIUM);
-if (missing && required) throw new Error(`KANARY_REQUIRE_REAL=1 but ${CHROMIUM} is missing`);
 
 /**
  * Journey in real Chromium: the dashboard served by a real server over a live world. The rollout pauses at step 1;
@@ -77,26 +69,10 @@ describe.skipIf(missing)('dashboard in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(join(DIST, 'index.html'))) {
-      const { build } = await import('vite');
-      await build({ configFile: join(ROOT, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
-    }
-    mkdirSync(SHOTS, { recursive: true });
+    await prepareDashboard();
     world = await LiveWorld.start({ distDir: DIST });
     await world.deployV1();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser.close();

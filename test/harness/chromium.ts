@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+/**
+ * Debian's Chromium for the dashboard journeys: where it is, whether the tests must skip, the built dashboard they
+ * serve, and a headless launch. With KANARY_REQUIRE_REAL=1 a missing Chromium fails at import instead of skipping.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+export const CHROMIUM = '/usr/bin/chromium';
+/** The dashboard bundle the server serves (`npm run prepare` builds it; built here when missing). */
+export const DIST = join(ROOT, 'dist', 'web');
+/** Screenshots are kept here for people to look at. */
+export const SHOTS = join(ROOT, 'test-results', 'screenshots');
+
+export const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing && process.env.KANARY_REQUIRE_REAL === '1') {
+  throw new Error(`KANARY_REQUIRE_REAL=1 but ${CHROMIUM} is missing`);
+}
+
+/** Builds the dashboard if `dist/web` has none yet, and makes the screenshot folder. */
+export async function prepareDashboard(): Promise<void> {
+  if (!existsSync(join(DIST, 'index.html'))) {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'src', 'web', 'vite.config.ts'), logLevel: 'warn' });
+  }
+  mkdirSync(SHOTS, { recursive: true });
+}
+
+/** Headless Chromium with nothing that reaches beyond loopback (no sync, updates or background fetches). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}

@@ -169,6 +169,17 @@ describe('Controller', () => {
     expect(c.queue.failures('default/a')).toBe(0);
   });
 
+  it('runs a pass that asks for backoff again after the growing backoff, reporting success, until it stops asking', async () => {
+    let clashesLeft = 3;
+    const c = controller(() => Promise.resolve(clashesLeft-- > 0 ? { backoff: true } : undefined));
+    await c.start();
+    c.enqueue('default/a');
+    await clock.advanceAsync(1000);
+    expect(passes.map((p) => p.at)).toEqual([0, 10, 30, 70]);
+    expect(reports.map((r) => r.outcome)).toEqual(['success', 'success', 'success', 'success']);
+    expect(c.queue.failures('default/a')).toBe(0);
+  });
+
   it('retries CONFLICT at once up to the limit, then with backoff', async () => {
     let conflictsLeft = 4;
     const c = controller(

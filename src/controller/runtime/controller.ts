@@ -8,6 +8,11 @@ import { WorkQueue } from './work-queue.js';
 /** What a pass asks for: run again after this many milliseconds (a timer), or nothing (wait for a change). */
 export interface ReconcileResult {
   requeueAfterMs?: number;
+  /**
+   * Something got in the way that another pass should get past (a create found its name taken): run again after
+   * the key's backoff, as after an error, without reporting one. Growing delays keep a lasting clash from spinning.
+   */
+  backoff?: boolean;
 }
 
 /**
@@ -136,7 +141,8 @@ export class Controller {
     try {
       const result = await this.#reconcile(key);
       this.#conflicts.delete(key);
-      this.queue.forget(key);
+      if (result?.backoff === true) this.queue.addRateLimited(key);
+      else this.queue.forget(key);
       if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
       report('success');
     } catch (err) {

@@ -5,7 +5,8 @@
  */
 export { FakeClock, realClock, settle, type Clock, type TimerHandle } from './clock.js';
 export { WorkQueue, type WorkQueueOptions } from './work-queue.js';
-export { Informer, type InformerHandlers, type InformerOptions } from './informer.js';
+export { Informer, compareResourceVersions, type InformerHandlers, type InformerOptions } from './informer.js';
+export { WriteExpectations, type WriteExpectationsOptions } from './expectations.js';
 export {
   Controller,
   type ControllerOptions,

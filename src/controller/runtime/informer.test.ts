@@ -103,6 +103,29 @@ describe('Informer', () => {
     expect(informer.lastResourceVersion()).toBe(String(Number(b2.metadata.resourceVersion) + 1));
   });
 
+  it('knows which written versions its cache reflects, tells listeners of progress, and is current while watching', async () => {
+    expect(informer.isCurrent()).toBe(false);
+    await informer.start();
+    expect(informer.isCurrent()).toBe(true);
+    let progress = 0;
+    const stop = informer.onProgress(() => progress++);
+    const a = await store.create(pod('a'));
+    await settle();
+    const version = Number(a.metadata.resourceVersion);
+    expect([version - 1, version, version + 1].map((v) => informer.hasSeen(String(v)))).toEqual([true, true, false]);
+    expect(progress).toBe(1);
+    stop();
+    await store.create(pod('b'));
+    await settle();
+    expect(progress).toBe(1);
+    store.breakWatches(new Error('connection lost'));
+    expect(informer.isCurrent()).toBe(false);
+    await clock.advanceAsync(1_000);
+    expect(informer.isCurrent()).toBe(true);
+    informer.stop();
+    expect(informer.isCurrent()).toBe(false);
+  });
+
   it('hands out frozen objects: a reconcile cannot corrupt the shared cache', async () => {
     await store.create(pod('a', { x: '1' }));
     await informer.start();

@@ -44,10 +44,13 @@ export class Informer<T extends KubeObject = KubeObject> {
   readonly #onError: (err: Error) => void;
   readonly #cache = new Map<string, T>();
   readonly #handlers = new Set<InformerHandlers<T>>();
+  readonly #progress = new Set<() => void>();
   #started: Promise<void> | undefined;
   #markSynced: (() => void) | undefined;
   #synced = false;
   #stopped = false;
+  /** True while a watch from the latest list is open: the cache follows the store (with the watch's lag). */
+  #watching = false;
   /** Bumped by every (re)list and by stop: callbacks of an older list or watch are ignored. */
   #epoch = 0;
   #stopWatch: (() => void) | undefined;
@@ -87,6 +90,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Stops watching; the cache keeps its last state. */
   stop(): void {
     this.#stopped = true;
+    this.#watching = false;
     this.#epoch++;
     this.#stopWatch?.();
     this.#stopWatch = undefined;
@@ -104,6 +108,34 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.#resourceVersion;
   }
 
+  /**
+   * True when the cache is following the store: it has listed and its watch from that list is open. False while it
+   * waits to list again after a failure (the cache then misses changes) and after `stop`.
+   */
+  isCurrent(): boolean {
+    return this.#synced && this.#watching && !this.#stopped;
+  }
+
+  /**
+   * True when the cache reflects every change of this kind up to `resourceVersion` (a version the store returned
+   * for a write of this kind): watch events arrive in version order, and a list is as new as its version, so a
+   * cache that has reached that version has seen the write, or something newer of the same object. Versions that
+   * are not decimal (the store contract promises decimals) only count when equal.
+   */
+  hasSeen(resourceVersion: string): boolean {
+    const order = compareResourceVersions(this.#resourceVersion, resourceVersion);
+    return order !== undefined && order >= 0;
+  }
+
+  /**
+   * Calls `listener` after every change the cache takes in (a watch event or a list), after the handlers; returns
+   * a function that stops the calls. For callers that wait until the cache has caught up with something.
+   */
+  onProgress(listener: () => void): () => void {
+    this.#progress.add(listener);
+    return () => this.#progress.delete(listener);
+  }
+
   get(namespace: string, name: string): T | undefined {
     return this.#cache.get(keyOf(namespace, name));
   }
@@ -118,6 +150,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   async #relist(): Promise<void> {
     if (this.#stopped) return;
     const epoch = ++this.#epoch;
+    this.#watching = false;
     this.#stopWatch?.();
     this.#stopWatch = undefined;
     const listOptions = this.namespace === undefined ? {} : { namespace: this.namespace };
@@ -136,6 +169,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.#markSynced?.();
     }
     try {
+      this.#watching = true;
       this.#stopWatch = this.#store.watch<T>(
         this.kind,
         { ...listOptions, resourceVersion: listed.resourceVersion },
@@ -151,11 +185,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     } catch (err) {
       this.#retry(err, false);
     }
+    this.#notifyProgress();
   }
 
   /** Lists again: at once for the first GONE in a row (the normal way to catch up), else after a backoff. */
   #retry(err: unknown, gone: boolean): void {
     if (this.#stopped) return;
+    this.#watching = false;
     const error = err instanceof Error ? err : new Error(String(err));
     if (!gone) this.#onError(error);
     const delay =
@@ -164,6 +200,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         : Math.min(this.#retryMaxMs, this.#retryBaseMs * 2 ** Math.min(this.#failures, 30));
     this.#failures++;
     this.#epoch++;
+    this.#notifyProgress();
     this.#retryTimer = this.#clock.setTimeout(() => {
       this.#retryTimer = undefined;
       void this.#relist();
@@ -179,11 +216,16 @@ export class Informer<T extends KubeObject = KubeObject> {
     if (event.type === 'DELETED') {
       this.#cache.delete(key);
       this.#emit((h) => h.onDelete?.(obj));
-      return;
+    } else {
+      this.#cache.set(key, obj);
+      if (old === undefined) this.#emit((h) => h.onAdd?.(obj));
+      else this.#emit((h) => h.onUpdate?.(old, obj));
     }
-    this.#cache.set(key, obj);
-    if (old === undefined) this.#emit((h) => h.onAdd?.(obj));
-    else this.#emit((h) => h.onUpdate?.(old, obj));
+    this.#notifyProgress();
+  }
+
+  #notifyProgress(): void {
+    for (const listener of [...this.#progress]) this.#call(listener);
   }
 
   /** Replaces the cache with a fresh list, telling handlers what changed since the previous picture. */
@@ -214,6 +256,15 @@ export class Informer<T extends KubeObject = KubeObject> {
       this.#onError(err instanceof Error ? err : new Error(String(err)));
     }
   }
+}
+
+/** Orders two resourceVersions: negative, zero or positive as `a` is older, the same or newer; undefined if unknown. */
+export function compareResourceVersions(a: string, b: string): number | undefined {
+  if (a === b) return 0;
+  if (!/^\d+$/.test(a) || !/^\d+$/.test(b)) return undefined;
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function deepFreeze<V>(value: V): V {

@@ -15,6 +15,7 @@ import {
   successShareTemplate,
 } from '../../../test/sim/fixtures.js';
 import { PodRealiser } from '../../../test/sim/realiser.js';
+import { advanceSettling } from '../../../test/sim/settle.js';
 import { FakeClock, type ReconcileReport } from '../runtime/index.js';
 import { CountingStore } from '../runtime/test-stores.fixture.js';
 import { RolloutController } from './controller.js';
@@ -83,16 +84,7 @@ describe('RolloutController against a fake API server', () => {
       }
       if (quiet < 2) throw new Error('the journey against the fake API server did not settle');
     };
-    const advance = async (ms: number): Promise<void> => {
-      const target = clock.now() + ms;
-      await settle();
-      for (let next = clock.nextTimerAt(); next !== undefined && next <= target; next = clock.nextTimerAt()) {
-        clock.advance(Math.max(0, next - clock.now()));
-        await settle();
-      }
-      clock.advance(Math.max(0, target - clock.now()));
-      await settle();
-    };
+    const advance = (ms: number): Promise<void> => advanceSettling(clock, ms, settle);
     const status = async (): Promise<Rollout['status']> => (await actors.get<Rollout>('Rollout', NS, NAME))?.status;
 
     await controller.start();

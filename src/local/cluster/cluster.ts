@@ -10,6 +10,7 @@ import { Informer, realClock } from '../../controller/runtime/index.js';
 import type { Clock } from '../../controller/runtime/index.js';
 import { createApiApp, loadOrCreateToken, mountDashboard, serveApp } from '../../server/index.js';
 import { SqliteStore } from '../../store/index.js';
+import { EventExpiry, EventRecorder } from '../events/index.js';
 import { GarbageCollector } from '../gc/index.js';
 import { createImageMap } from '../images/index.js';
 import { RouterClient } from '../router/index.js';
@@ -47,6 +48,8 @@ export interface LocalClusterOptions {
   prometheusAddress?: string;
   /** Extra providers or options for the analysis controller (tests, the demo). */
   providers?: (registry: ProviderRegistry, ctx: { routerUrl: string }) => void;
+  /** Events last seen longer ago than this are deleted (kube-apiserver's `--event-ttl`); default 1 h. */
+  eventTTLMs?: number;
   /** Extra routes (the dashboard). */
   extend?: (app: Hono) => void;
   log?: (message: string) => void;
@@ -99,6 +102,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
 
   const controllers: { pods?: PodController } = {};
   const podIPRange = options.podIPRange ?? parsePodIPRange(process.env.KANARY_POD_IP_RANGE);
+  const events: { recorder?: EventRecorder } = {};
   const supervisor = new Supervisor({
     stateDir: layout.root,
     ...(podIPRange === undefined ? {} : { podIPRange }),
@@ -107,6 +111,14 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     configMaps: (ns, name) => store.get<ConfigMap>('ConfigMap', ns, name),
     onStatus: (key, status, info) => void controllers.pods?.reportStatus(key, status, info).catch(logError(log)),
     onGone: (key, info) => void controllers.pods?.reportGone(key, info).catch(logError(log)),
+    onEvent: (pod, container, event) => events.recorder?.record(pod, container, event),
+  });
+  events.recorder = new EventRecorder({ store, clock, host: supervisor.nodeName, log });
+  const eventExpiry = new EventExpiry({
+    store,
+    clock,
+    ...(options.eventTTLMs === undefined ? {} : { ttlMs: options.eventTTLMs }),
+    log,
   });
   const podController = new PodController({ store, supervisor, pods: informers.pods, log });
   controllers.pods = podController;
@@ -140,6 +152,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   await rollouts.start();
   await analysis.start();
   await garbageCollector.start();
+  await eventExpiry.start();
 
   const app = createApiApp({
     store,
@@ -174,6 +187,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       closed = true;
       await serving.close();
       await garbageCollector.stop();
+      await eventExpiry.stop();
       await analysis.stop();
       await rollouts.stop();
       await replicaSets.stop();
@@ -182,6 +196,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       for (const i of Object.values(informers)) i.stop();
       await supervisor.stopAll({ leaveRunning: closeOptions.everything !== true });
       await supervisor.close();
+      await events.recorder?.close();
       if (closeOptions.everything === true) await stopRouter(layout);
       rmSync(join(layout.root, SERVER_FILE), { force: true });
       await store.close();

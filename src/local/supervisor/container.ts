@@ -6,6 +6,7 @@ import type { ImageMap } from '../images/index.js';
 import { expandVariables, resolveContainerEnv, type ConfigMapLookup, type SecretLookup } from './env.js';
 import type { Container, ContainerState, ContainerStatus, ObservedContainerStatus, Pod } from './pod-types.js';
 import {
+  failureMessage,
   nextDue,
   probeSettings,
   recordResult,
@@ -38,6 +39,15 @@ export interface ContainerHost {
   now(): number;
   /** Called after every state change: the pod recomputes its status, persists its record and reports. */
   changed(): void;
+  /** kubelet's event about this container (reason and message as kubelet words them). */
+  event(container: string, event: ContainerEvent): void;
+}
+
+/** One of kubelet's Events about a container: Created, Started, Killing, Unhealthy, BackOff, Failed. */
+export interface ContainerEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
 }
 
 interface RunningProcess {
@@ -137,6 +147,7 @@ export class ContainerRunner {
     const pid = child.pid;
     if (pid === undefined) {
       const err = await new Promise<Error>((resolve) => child.once('error', resolve));
+      this.emit('Warning', 'Failed', `Error: ${err.message}`);
       return this.onExit(undefined, { exitCode: 128, reason: 'StartError', message: err.message, startedAt });
     }
     child.unref();
@@ -156,6 +167,8 @@ export class ContainerRunner {
       const exitCode = code ?? (signal === null ? 255 : exitCodeForSignal(signal));
       this.onExit(run, { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt });
     });
+    this.emit('Normal', 'Created', `Created container ${this.spec.name}`);
+    this.emit('Normal', 'Started', `Started container ${this.spec.name}`);
     this.enterRunning(run, undefined);
   }
 
@@ -246,8 +259,14 @@ export class ContainerRunner {
     const result = await runProbe(settings.probe, this.probeTarget(), settings.timeoutMs);
     // The process or the runner may have moved on while the probe ran.
     if (!this.isCurrent(run) || !this.isActive() || this.health === undefined) return;
+    const killed = this.health.killed;
     const { state, effects } = recordResult(this.plan, this.health, kind, result, performance.now());
     this.health = state;
+    // Every failed result is an Unhealthy event, as kubelet's prober records; not a result that lands after a
+    // kill (kubelet stops probing), nor the implicit port check, which kubelet does not have.
+    if (!result.ok && !killed && (kind !== 'readiness' || this.spec.readinessProbe !== undefined)) {
+      this.emit('Warning', 'Unhealthy', failureMessage(kind, result.message));
+    }
     for (const effect of effects) this.apply(run, effect);
     this.pumpProbes(run);
   }
@@ -285,6 +304,11 @@ export class ContainerRunner {
     const restart = this.restartPolicy() !== 'Never';
     const action = `container ${this.spec.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`;
     this.probeKill = { run, message: `${failure}; ${action}` };
+    this.emit(
+      'Normal',
+      'Killing',
+      `Container ${this.spec.name} failed ${probe} probe${restart ? ', will be restarted' : ''}`,
+    );
     this.host.changed();
     signalGroup(proc.pgid, 'SIGTERM');
     if (await this.waitForExit(this.probeGraceMs(probe))) return;
@@ -369,8 +393,17 @@ export class ContainerRunner {
       reason: 'CrashLoopBackOff',
       message: `back-off ${formatDelay(delay)} restarting failed container=${this.spec.name} pod=${this.host.podName}`,
     };
+    this.emit(
+      'Warning',
+      'BackOff',
+      `Back-off restarting failed container ${this.spec.name} in pod ${this.host.podName}_${this.host.pod().metadata.namespace ?? 'default'}(${this.host.pod().metadata.uid ?? ''})`,
+    );
     this.after(delay, () => this.start());
     this.host.changed();
+  }
+
+  private emit(type: ContainerEvent['type'], reason: string, message: string): void {
+    this.host.event(this.spec.name, { type, reason, message });
   }
 
   private restartPolicy(): string | undefined {
@@ -386,6 +419,7 @@ export class ContainerRunner {
   private waitOnConfig(reason: string, message: string): void {
     if (this.mode !== 'active') return;
     this.waiting = { reason, message };
+    this.emit('Warning', 'Failed', `Error: ${message}`);
     const delay = nextBackoff(this.backoffMs, this.host.timing);
     this.backoffMs = delay;
     this.after(delay, () => this.start());
@@ -405,6 +439,7 @@ export class ContainerRunner {
       return;
     }
     if (proc.child === undefined) this.pollLiveness(this.run);
+    this.emit('Normal', 'Killing', `Stopping container ${this.spec.name}`);
     this.host.changed();
     signalGroup(proc.pgid, 'SIGTERM');
     if (await this.waitForExit(graceMs)) return;

@@ -7,6 +7,7 @@ export {
   type SupervisorOptions,
   type LogsOptions,
 } from './supervisor.js';
+export type { ContainerEvent } from './container.js';
 export { PodIPAllocator, DEFAULT_POD_IP_RANGE, type PodIPRange } from './addresses.js';
 export { DEFAULT_TIMING, type SupervisorTiming } from './timing.js';
 export {

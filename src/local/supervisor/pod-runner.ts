@@ -1,5 +1,5 @@
 import type { ImageMap } from '../images/index.js';
-import { ContainerRunner, type ContainerHost } from './container.js';
+import { ContainerRunner, type ContainerEvent, type ContainerHost } from './container.js';
 import type { ConfigMapLookup, SecretLookup } from './env.js';
 import { containerLogPath } from './logs.js';
 import { allReady, buildPodStatus } from './pod-status.js';
@@ -21,6 +21,7 @@ export interface PodRunnerDeps {
   /** Saves the pod's record after a change, so a later supervisor can re-adopt its processes. */
   persist(record: PodRecord): void;
   report(runner: PodRunner, status: PodStatus): void;
+  event(runner: PodRunner, container: string, event: ContainerEvent): void;
 }
 
 /** One pod: its address, its containers, its Ready bookkeeping and its status reports. */
@@ -179,6 +180,9 @@ export class PodRunner {
       timing: deps.timing,
       now: () => deps.now(),
       changed: () => this.changed(),
+      event: (container, event) => {
+        if (!this.muted) deps.event(this, container, event);
+      },
     };
   }
 }

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { KanaryError } from '../../common/index.js';
 import { createImageMap, type ImageMap } from '../images/index.js';
 import { DEFAULT_POD_IP_RANGE, PodIPAllocator, type PodIPRange } from './addresses.js';
+import type { ContainerEvent } from './container.js';
 import type { ConfigMapLookup, SecretLookup } from './env.js';
 import { containerLogPath, logStream, podLogDir, removePodLogs, rotateIfLarge } from './logs.js';
 import { PodRunner, type PodRunnerDeps } from './pod-runner.js';
@@ -28,6 +29,11 @@ export interface SupervisorOptions {
   clock?: { now(): number };
   /** Every change of a pod's status, keyed `namespace/name`; the caller writes it to the Pod's status. */
   onStatus?: (podKey: string, status: PodStatus, info: { uid: string }) => void;
+  /**
+   * kubelet's Events (Created, Started, Killing, Unhealthy, BackOff, Failed) about a container of a pod; the
+   * caller records them (aggregation, rate and expiry are its business). Called synchronously: return at once.
+   */
+  onEvent?: (pod: { namespace: string; name: string; uid: string }, container: string, event: ContainerEvent) => void;
   /** A pod's processes are gone and its address released (after removal from `sync` or a deletionTimestamp). */
   onGone?: (podKey: string, info: { uid: string }) => void;
   /** Reads Secrets for `env[].valueFrom.secretKeyRef` and `envFrom[].secretRef`. */
@@ -70,6 +76,7 @@ export class Supervisor {
   private readonly logMaxBytes: number;
   private readonly onStatus: SupervisorOptions['onStatus'];
   private readonly onGone: SupervisorOptions['onGone'];
+  private readonly onEvent: SupervisorOptions['onEvent'];
   /** Records found at construction, waiting for the first sync to be adopted or cleaned up. */
   private pending: PodRecord[] | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -88,6 +95,7 @@ export class Supervisor {
     this.logMaxBytes = options.logMaxBytes ?? DEFAULT_LOG_MAX_BYTES;
     this.onStatus = options.onStatus;
     this.onGone = options.onGone;
+    this.onEvent = options.onEvent;
     this.records = new PodRecords(join(options.stateDir, 'pods'));
     this.addresses = new PodIPAllocator(options.podIPRange ?? DEFAULT_POD_IP_RANGE);
     this.deps = {
@@ -106,6 +114,10 @@ export class Supervisor {
       report: (runner, status) =>
         guard(`reporting the status of pod ${runner.key}`, () =>
           this.onStatus?.(runner.key, status, { uid: runner.uid }),
+        ),
+      event: (runner, container, event) =>
+        guard(`recording event ${event.reason} of pod ${runner.key}`, () =>
+          this.onEvent?.({ namespace: runner.namespace, name: runner.name, uid: runner.uid }, container, event),
         ),
     };
     this.pending = [];

@@ -7,10 +7,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
- * CLI start-up benchmark: spawns `kanary --help`, `kanary version`, `kanary get rollout x` (against a closed
- * loopback port, so it fails fast with its connection error) and `kanary lint -f examples/sample-app` N times
- * each, interleaved with the anchor `node --import tsx -e 0`, and prints the median wall time and CPU time
- * (user + system) per command and its ratio to the anchor measured in the same run.
+ * CLI start-up benchmark: spawns `kanary --help`, `kanary version`, the everyday verbs over a server
+ * (`get rollout x`, `list rollouts`, `status x`, `promote x`, against a closed loopback port, so each fails fast
+ * with its connection error) and `kanary lint -f examples/sample-app` N times each, interleaved with the anchor
+ * `node --import tsx -e 0`, and prints the median wall time and CPU time (user + system) per command and its ratio
+ * to the anchor measured in the same run.
  *
  *   node --import tsx bench/cli-startup/run.ts [--json] [--runs 7]
  *
@@ -66,6 +67,9 @@ async function main(): Promise<void> {
       { name: 'kanary --help', argv: [BIN, '--help'] },
       { name: 'kanary version', argv: [BIN, 'version'] },
       { name: 'kanary get rollout x (no server)', argv: [BIN, 'get', 'rollout', 'x'] },
+      { name: 'kanary list rollouts (no server)', argv: [BIN, 'list', 'rollouts'] },
+      { name: 'kanary status x (no server)', argv: [BIN, 'status', 'x'] },
+      { name: 'kanary promote x (no server)', argv: [BIN, 'promote', 'x'] },
       { name: 'kanary lint -f examples/sample-app', argv: [BIN, 'lint', '-f', join(ROOT, 'examples', 'sample-app')] },
     ];
     // One warm-up round fills the OS file cache and tsx's transform cache, so every measured run sees the same state.

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import type { z } from 'zod';
 import { KIND_API_VERSIONS, isKnownKind, schemaForKind, type KnownObject } from './kinds.js';
 import { formatFieldPath, type FieldPath } from './issues.js';
 import { positionOf, positionOfOffset, type Diagnostic, type SourceDocument } from './source.js';
 import { findUnknownFields } from './unknown-fields.js';
+export { serializeDocuments, toYaml } from './yaml-text.js';
 import { KanaryError } from '../common/index.js';
 
 /**
@@ -191,16 +192,6 @@ export function parseObject(value: unknown): KnownObject {
     throw new KanaryError('INVALID_SPEC', `${kind} is invalid: ${parsed.error.issues.map(describeIssue).join('; ')}`);
   }
   return parsed.data as KnownObject;
-}
-
-/** One object as YAML (no line folding, so long queries stay intact). */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, aliasDuplicateObjects: false });
-}
-
-/** Objects as a multi-document YAML stream; `parseDocuments` reads it back to equal objects. */
-export function serializeDocuments(values: readonly unknown[]): string {
-  return values.map((v) => `---\n${toYaml(v)}`).join('');
 }
 
 /** The typed objects of a load result, dropping documents that failed. */

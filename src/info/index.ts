@@ -14,7 +14,7 @@ export {
   judgeTrailOf,
   providerOf,
 } from './judge.js';
-export { formatEvidence } from '../analysis/judge/index.js';
+export { formatEvidence } from '../analysis/judge/report/index.js';
 export { MeasurementHistory, HISTORY_LIMIT } from './history.js';
 export type * from './types.js';
 export { InfoCache, INFO_KINDS, type CacheEvent, type InfoKind } from './cache.js';

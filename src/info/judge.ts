@@ -1,4 +1,4 @@
-import { decodeTrail, describeJudgeResult, TRAIL_METADATA_KEY } from '../analysis/judge/index.js';
+import { decodeTrail, describeJudgeResult, TRAIL_METADATA_KEY } from '../analysis/judge/report/index.js';
 import type { AnalysisRun } from './objects.js';
 import type { JudgeChartPoint, JudgeMetricInfo, JudgeResult, MeasurementInfo, TrailPoint } from './types.js';
 

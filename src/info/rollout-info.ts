@@ -12,7 +12,7 @@ import {
   type ReplicaSet,
   type Rollout,
 } from './objects.js';
-import { parseJudgeResult } from '../analysis/judge/index.js';
+import { parseJudgeResult } from '../analysis/judge/report/index.js';
 import { judgeAlphaOf, judgeMetricInfo, providerOf } from './judge.js';
 import { firstNumber, thresholdsOf } from './thresholds.js';
 import type {

@@ -57,11 +57,11 @@ async function printObjects(
   format: OutputFormat,
 ): Promise<void> {
   if (name !== undefined) {
-    c.out.write(formatOutput(await c.client.get(plural, ns ?? '', name), format));
+    c.out.write(await formatOutput(await c.client.get(plural, ns ?? '', name), format));
     return;
   }
   const items = await c.client.list<KubeObject>(plural, ns);
-  c.out.write(formatOutput(format === 'json' ? { items } : items, format));
+  c.out.write(await formatOutput(format === 'json' ? { items } : items, format));
 }
 
 /** One Rollout's view model, built from the objects the server holds (no server-side view model needed). */

@@ -28,7 +28,7 @@ export function listCommand(ctx: () => CliContext) {
       await w.load();
       const infos = w.cache.infos(Date.now()).filter((i) => opts.name === undefined || i.name === opts.name);
       if (opts.output !== undefined) {
-        c.out.write(formatOutput(infos, opts.output));
+        c.out.write(await formatOutput(infos, opts.output));
         return;
       }
       if (infos.length === 0) {

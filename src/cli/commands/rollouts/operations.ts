@@ -22,7 +22,7 @@ async function operate(c: CliContext, call: OperationCall): Promise<void> {
   const ro = await c.client.operate<Rollout>(call.ns, call.name, call.op, call.body);
   // The API's YAML is loaded only when asked for: the one-line confirmation needs none of it.
   c.out.write(
-    call.output === undefined ? `${call.text}\n` : (await import('./output.js')).formatOutput(ro, call.output),
+    call.output === undefined ? `${call.text}\n` : await (await import('./output.js')).formatOutput(ro, call.output),
   );
 }
 

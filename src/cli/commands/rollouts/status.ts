@@ -2,7 +2,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { RolloutInfo } from '../../../info/index.js';
 import { renderStatusLine } from '../../render/index.js';
 import { namespaceOption, outputOption, type CliContext } from './context.js';
-import { durationArg, formatOutput } from './output.js';
+import { durationArg, outputFormatter } from './output.js';
 import { fetchInfo } from './get.js';
 import { ClusterWatcher } from './watcher.js';
 
@@ -48,11 +48,11 @@ export function statusCommand(ctx: () => CliContext) {
       const c = ctx();
       const ns = opts.namespace;
       const timeoutMs = durationArg('--timeout', opts.timeout);
+      // Loaded before watching so that every line prints synchronously, in the order the changes arrive.
+      const format = opts.output === undefined ? undefined : await outputFormatter(opts.output);
       const print = (info: RolloutInfo): void => {
         c.out.write(
-          opts.output === undefined
-            ? `${renderStatusLine(info)}\n`
-            : formatOutput({ status: info.status, message: info.message }, opts.output),
+          format === undefined ? `${renderStatusLine(info)}\n` : format({ status: info.status, message: info.message }),
         );
       };
       if (!opts.watch) {

@@ -1,4 +1,5 @@
-import type { Metric } from '../../src/api/index.js';
+import { fileURLToPath } from 'node:url';
+import { loadPaths, objectsOf, type AnalysisTemplate, type Metric } from '../../src/api/index.js';
 import type { ArmBehaviour, LatencyDistribution } from '../../src/analysis/judge/index.js';
 
 /** What the benchmark compares: the seed's analysis and the judge, on the same simulated traffic. */
@@ -8,22 +9,19 @@ export const CANARY_WEIGHT = 50;
 export const HORIZON_SECONDS = 600;
 export const SCRAPE_INTERVAL_MS = 30_000;
 
-/** The seed's AnalysisTemplate metric, verbatim (seed-demo §3.1.4); the query is answered by the emulation. */
-export const SEED_METRIC: Metric = {
-  name: 'success-share',
-  interval: '1m',
-  successCondition: 'len(result) == 0 || result[0] >= 0.99',
-  failureLimit: 0,
-  provider: {
-    prometheus: {
-      address: 'http://prometheus-operated.prometheus.svc.cluster.local:9090',
-      query:
-        'sum(rate(sample_app_requests_count{service="sample-app-canary", success="true"}[1m])) by (service) / ' +
-        'sum(rate(sample_app_requests_count{service="sample-app-canary"}[1m])) by (service) unless ' +
-        'sum(rate(sample_app_requests_count{service="sample-app-canary"}[1m])) by (service) == 0',
-    },
-  },
-};
+/** The seed's AnalysisTemplate (seed-demo §3.1.4), as the example manifests ship it. */
+const SEED_TEMPLATE = fileURLToPath(new URL('../../examples/sample-app/analysistemplate.yaml', import.meta.url));
+
+/** The seed's metric, read from the example template itself; its query is answered by the emulation. */
+export const SEED_METRIC: Metric = seedMetric();
+
+function seedMetric(): Metric {
+  const objects = objectsOf(loadPaths([SEED_TEMPLATE]).documents);
+  const template = objects.find((o): o is AnalysisTemplate => o.kind === 'AnalysisTemplate');
+  const metric = template?.spec.metrics?.find((m) => m.name === 'success-share');
+  if (metric === undefined) throw new Error(`${SEED_TEMPLATE}: no AnalysisTemplate with metric "success-share"`);
+  return metric;
+}
 
 /** The recommended judge metric (docs/judge.md, "Using the judge"), default α = 0.05. */
 export function judgeMetric(interval: string): Metric {

@@ -12,7 +12,14 @@ import {
 import { JUDGE_TRAIL_KEY, JudgeProvider } from '../../src/analysis/providers/judge.js';
 import type { AnalysisRun, Measurement, Metric } from '../../src/api/index.js';
 import { IMAGE } from '../sim/fixtures.js';
-import { chromiumMissing as missing, DIST, launchChromium, prepareDashboard, SHOTS } from '../harness/chromium.js';
+import {
+  chromiumMissing as missing,
+  DIST,
+  launchChromium,
+  prepareDashboard,
+  SHOTS,
+  unnamedControls,
+} from '../harness/chromium.js';
 import { LiveWorld, NAME, NS, TOKEN } from './cli-world.js';
 
 const RUN = `${NAME}-judge-2`;
@@ -212,15 +219,7 @@ describe.skipIf(missing)('judge evidence in the dashboard', { timeout: 60_000 },
     const overflow = await narrow.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     for (const page of [wide, narrow]) {
-      const unnamed = await page.evaluate(() =>
-        [...document.querySelectorAll('button, input, select, a, [role="button"], [role="img"], table')]
-          .filter((el) => {
-            const label = el.getAttribute('aria-label') ?? '';
-            const labelledBy = el.getAttribute('aria-labelledby');
-            return label.trim() === '' && labelledBy === null && el.textContent.trim() === '';
-          })
-          .map((el) => el.outerHTML.slice(0, 80)),
-      );
+      const unnamed = await unnamedControls(page, 'button, input, select, a, [role="button"], [role="img"], table');
       expect(unnamed).toEqual([]);
     }
 

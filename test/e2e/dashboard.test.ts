@@ -3,7 +3,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisRun } from '../../src/api/index.js';
 import { IMAGE } from '../sim/fixtures.js';
-import { chromiumMissing as missing, DIST, launchChromium, prepareDashboard, SHOTS } from '../harness/chromium.js';
+import {
+  chromiumMissing as missing,
+  DIST,
+  launchChromium,
+  prepareDashboard,
+  SHOTS,
+  unnamedControls,
+} from '../harness/chromium.js';
 import { LiveWorld, NAME, NS, TOKEN } from './cli-world.js';
 
 /**
@@ -152,15 +159,7 @@ describe.skipIf(missing)('dashboard in Chromium', { timeout: 60_000 }, () => {
     await page.getByRole('heading', { level: 1, name: NAME }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    const unnamed = await page.evaluate(() =>
-      [...document.querySelectorAll('button, input, select, a, [role="button"]')]
-        .filter((el) => {
-          const label = el.getAttribute('aria-label') ?? '';
-          const labelledBy = el.getAttribute('aria-labelledby');
-          return label.trim() === '' && labelledBy === null && el.textContent.trim() === '';
-        })
-        .map((el) => el.outerHTML.slice(0, 80)),
-    );
+    const unnamed = await unnamedControls(page, 'button, input, select, a, [role="button"]');
     expect(unnamed).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'degraded-390.png'), fullPage: true });
     await page.goto(`${world.url}/`);

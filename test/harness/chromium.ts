@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium for the dashboard journeys: where it is, whether the tests must skip, the built dashboard they
@@ -43,4 +43,22 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * The controls on the page matching `selector` that have no accessible name (no aria-label, aria-labelledby or
+ * text), as the start of their HTML: an empty list means a screen reader can name every one.
+ */
+export function unnamedControls(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate(
+    (sel) =>
+      [...document.querySelectorAll(sel)]
+        .filter((el) => {
+          const label = el.getAttribute('aria-label') ?? '';
+          const labelledBy = el.getAttribute('aria-labelledby');
+          return label.trim() === '' && labelledBy === null && el.textContent.trim() === '';
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    selector,
+  );
 }
